@@ -1,0 +1,55 @@
+# careplan: two commands on a fresh machine.
+#   make demo   installs everything (system libraries included) and shows a plan for an example intake
+#   make test   runs every test, lint (ruff) and type checks (mypy)
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+DEMO   ?= intake_forms/examples/01-recent-weaning-term-baby.json
+
+# Debian packages WeasyPrint needs: Pango, and HarfBuzz-subset for fast font subsetting.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+# The shared libraries those packages provide, checked with ldconfig.
+SYSTEM_LIBS     := libpango-1.0.so.0 libpangoft2-1.0.so.0 libharfbuzz-subset.so.0
+
+.PHONY: demo test install system-deps lint typecheck schema clean
+
+demo: install
+	$(BIN)/careplan plan $(DEMO)
+
+test: install
+	$(BIN)/ruff check careplan tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/careplan schema --check -o intake_forms/intake.schema.json
+	$(BIN)/careplan library check
+	$(BIN)/pytest
+
+install: system-deps $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+system-deps:
+	@missing=""; \
+	for lib in $(SYSTEM_LIBS); do \
+	  ldconfig -p 2>/dev/null | grep -q "$$lib" || missing="$$missing $$lib"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	echo "careplan: missing system libraries:$$missing"; \
+	if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "careplan: installing $(SYSTEM_PACKAGES) with apt-get"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES); \
+	else \
+	  echo "Install them, then run make again:"; \
+	  echo "  sudo apt-get install -y $(SYSTEM_PACKAGES)"; \
+	  exit 1; \
+	fi
+
+schema: install
+	$(BIN)/careplan schema -o intake_forms/intake.schema.json
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,5 @@
+"""`python -m careplan` runs the command line."""
+
+from careplan.cli import main
+
+main()

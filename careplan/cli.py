@@ -1,0 +1,170 @@
+"""The ``careplan`` command: a thin layer over the library.
+
+Exit codes: 0 success, 1 a problem with the input, 2 a usage error, 130 interrupted. Problems are printed one per
+line on standard error, naming the file and the field; never a traceback. Heavy modules are imported inside the
+commands so ``careplan --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from careplan import __version__
+from careplan.errors import CareplanError
+
+EXIT_INPUT = 1
+EXIT_INTERRUPTED = 130
+
+
+class _Group(click.Group):
+    """Turns careplan's errors into clean messages and exit codes."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CareplanError as exc:
+            for line in exc.lines:
+                click.echo(line, err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+
+
+library_option = click.option(
+    "--library",
+    "libraries",
+    multiple=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="A practice's library folder, loaded on top of the built-in one (repeatable).",
+)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="careplan")
+def cli() -> None:
+    """careplan: relactation care plans for lactation consultants.
+
+    Intake (JSON) -> rules -> plan. Start with `careplan plan intake.json`.
+    """
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+def validate(files: tuple[Path, ...]) -> None:
+    """Check intake files; print one line per problem.
+
+    Example: careplan validate intake_forms/examples/*.json
+    """
+    from careplan.intake import load_intake
+
+    failed = 0
+    for path in files:
+        try:
+            load_intake(path)
+        except CareplanError as exc:
+            failed += 1
+            for line in exc.lines:
+                click.echo(line, err=True)
+        else:
+            click.echo(f"{path}: ok")
+    if failed:
+        sys.exit(EXIT_INPUT)
+
+
+def _plan(file: Path, libraries: tuple[Path, ...]) -> Any:
+    from careplan.intake import load_intake
+    from careplan.library import load_library
+    from careplan.rules import build_plan
+
+    intake = load_intake(file)
+    return build_plan(intake, load_library(*libraries))
+
+
+@cli.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@library_option
+def plan(file: Path, fmt: str, libraries: tuple[Path, ...]) -> None:
+    """Build the care plan for an intake and print it.
+
+    Example: careplan plan intake.json --format json
+    """
+    from careplan.text import plan_text
+
+    built = _plan(file, libraries)
+    click.echo(built.model_dump_json(indent=2) if fmt == "json" else plan_text(built), nl=fmt == "json")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@library_option
+def explain(file: Path, libraries: tuple[Path, ...]) -> None:
+    """Show why each item is in the plan (conditions, intake values, sources) and what was left out.
+
+    Example: careplan explain intake.json
+    """
+    from careplan.text import explain_text
+
+    click.echo(explain_text(_plan(file, libraries)), nl=False)
+
+
+@cli.group()
+def library() -> None:
+    """Work with the strategy library."""
+
+
+@library.command("check")
+@click.argument("folders", nargs=-1, type=click.Path(file_okay=False, path_type=Path))
+def library_check(folders: tuple[Path, ...]) -> None:
+    """Load and type-check the built-in library and any practice FOLDERS on top of it.
+
+    Example: careplan library check my-practice-library/
+    """
+    from careplan.library import load_library
+
+    loaded = load_library(*folders)
+    kinds: dict[str, int] = {}
+    for rule in loaded.rules.values():
+        kinds[rule.entry.kind] = kinds.get(rule.entry.kind, 0) + 1
+    summary = ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items()))
+    click.echo(
+        f"ok: {len(loaded.rules)} entries ({summary}), {len(loaded.sections)} sections, "
+        f"{len(loaded.sources)} sources, from {', '.join(loaded.origins)}"
+    )
+
+
+@cli.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
+@click.option("--check", is_flag=True, help="Exit 1 if the file given with -o is not current.")
+def schema(output: Path | None, check: bool) -> None:
+    """Print the intake's JSON Schema (or write it with -o).
+
+    Example: careplan schema -o intake_forms/intake.schema.json
+    """
+    from careplan.intake import Intake
+
+    text = json.dumps(Intake.model_json_schema(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    if output is None:
+        if check:
+            raise click.UsageError("--check needs -o FILE")
+        click.echo(text, nl=False)
+        return
+    if check:
+        current = output.read_text(encoding="utf-8") if output.exists() else ""
+        if current != text:
+            raise CareplanError([f"{output}: out of date; run `careplan schema -o {output}`"])
+        click.echo(f"{output}: current")
+        return
+    output.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {output}")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="careplan")

@@ -1,0 +1,89 @@
+"""careplan's errors, and the plain-words description of validation problems.
+
+Every error meant for the person at the keyboard derives from :class:`CareplanError` and carries one line per
+problem. The CLI prints those lines and exits with the error's code; it never shows a traceback for them.
+Messages name files and fields, never the health details typed into an intake.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+
+class CareplanError(Exception):
+    """A problem to report to the user: one line per problem."""
+
+    exit_code = 1
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self.lines: list[str] = list(lines) or ["unknown problem"]
+        super().__init__("\n".join(self.lines))
+
+
+class InputError(CareplanError):
+    """An intake (or another input file) is missing, unreadable or invalid."""
+
+
+class LibraryError(CareplanError):
+    """The strategy library is malformed: a file, an entry or an expression is wrong."""
+
+
+def _submodel(annotation: Any) -> type[BaseModel] | None:
+    """The Pydantic model inside an annotation such as ``Baby``, ``list[Baby]`` or ``Baby | None``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _submodel(typing.get_args(annotation)[0])
+    if origin in (list, tuple, typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            found = _submodel(arg)
+            if found is not None:
+                return found
+    return None
+
+
+def field_path(model: type[BaseModel], loc: Sequence[int | str]) -> str:
+    """Turn a Pydantic error location into plain words: ``('babies', 0, 'birth_weight_g')`` becomes
+    ``babies › 1 › birth weight (grams) [babies.0.birth_weight_g]``."""
+    words: list[str] = []
+    current: type[BaseModel] | None = model
+    for part in loc:
+        if isinstance(part, int):
+            words.append(str(part + 1))
+            continue
+        field = current.model_fields.get(part) if current is not None else None
+        if field is None:
+            # a tag such as 'literal[...]' or a function name from a union branch: not a field
+            if current is None or part.startswith(("function-", "literal[", "list[", "union[")):
+                continue
+            words.append(part)
+            current = None
+            continue
+        words.append(field.title or part.replace("_", " "))
+        current = _submodel(field.annotation)
+    dotted = ".".join(str(p) for p in loc if isinstance(p, int) or not p.startswith(("function-", "literal[")))
+    plain = " › ".join(words) if words else "(whole file)"
+    return f"{plain} [{dotted}]" if dotted else plain
+
+
+_PLAIN = {
+    "missing": "is required",
+    "extra_forbidden": "is not a known field (check the spelling)",
+}
+
+
+def describe_validation_error(exc: ValidationError, model: type[BaseModel], label: str) -> list[str]:
+    """One line per problem: ``FILE: field path: message``. Input values are never echoed."""
+    lines = []
+    for error in exc.errors(include_url=False, include_input=False):
+        message = _PLAIN.get(error["type"]) or error["msg"]
+        if message.startswith("Value error, "):
+            message = message[len("Value error, ") :]
+        lines.append(f"{label}: {field_path(model, error['loc'])}: {message}")
+    return lines

@@ -1,0 +1,138 @@
+"""The care plan: what :func:`careplan.rules.build_plan` produces and every later step reads.
+
+A plan is data, not layout. Items are grouped into sections in reading order (urgent items and referrals first),
+each item carries its trace (the named conditions that held and the intake values behind them) and its sources.
+The computed parts (milk-removal schedule, feeding plan, step-down schedule, timeline) are plain numbers and
+times; the templates decide how they look.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class SourceRef(_Frozen):
+    id: str
+    citation: str
+
+
+class ConditionTrace(_Frozen):
+    """One named condition that held, with the intake values it read."""
+
+    name: str
+    expression: str
+    values: dict[str, Any]
+
+
+class PlanItem(_Frozen):
+    id: str
+    kind: Literal["urgent", "referral", "caution", "exclusion", "expectation", "strategy"]
+    section: str
+    title: str
+    text: str
+    why: str | None = None
+    because: str | None = None
+    clinician_note: str
+    sources: list[SourceRef]
+    rules: list[str] = []
+    babies: list[str] = []
+    trace: list[ConditionTrace] = []
+
+
+class Exclusion(_Frozen):
+    """Something the plan deliberately leaves out, and why."""
+
+    id: str
+    title: str
+    reason: str
+    by: str
+    sources: list[SourceRef]
+    babies: list[str] = []
+
+
+class PlanSection(_Frozen):
+    id: str
+    title: str
+    intro: str | None = None
+    items: list[PlanItem]
+
+
+class Session(_Frozen):
+    """One milk-removal session in the 24-hour schedule."""
+
+    time: str
+    night: bool
+    what: str
+
+
+class Schedule(_Frozen):
+    sessions: list[Session]
+    longest_gap_hours: float
+    note: str
+    sources: list[str]
+
+
+class StepDown(_Frozen):
+    day: int
+    starts_on: date
+    daily_ml: int
+
+
+class FeedingPlan(_Frozen):
+    """The supplement plan for one baby."""
+
+    baby: str
+    weight_g: int | None
+    current_supplement_ml: float | None
+    estimated_need_ml: int | None
+    per_feed_ml: int | None
+    feeds_per_24h: int
+    basis: str
+    notes: list[str]
+    step_down: list[StepDown]
+    step_down_withheld: str | None
+    sources: list[str]
+
+
+class Milestone(_Frozen):
+    label: str
+    from_date: date | None
+    to_date: date | None
+    text: str
+    sources: list[str]
+
+
+class Plan(_Frozen):
+    schema_version: Literal["1.0"] = "1.0"
+    plan_type: Literal["relactation"] = "relactation"
+    language: str
+    consult_date: date
+    parent_name: str
+    baby_names: list[str]
+    goal: str
+    goal_in_own_words: str | None
+    sections: list[PlanSection]
+    exclusions: list[Exclusion]
+    schedule: Schedule
+    feeding: list[FeedingPlan]
+    timeline: list[Milestone]
+    library: list[str]
+
+    def items(self) -> list[PlanItem]:
+        return [item for section in self.sections for item in section.items]
+
+    def item_ids(self) -> set[str]:
+        return {item.id for item in self.items()}
+
+    def excluded_ids(self) -> set[str]:
+        return {exclusion.id for exclusion in self.exclusions}
+
+    def urgent(self) -> list[PlanItem]:
+        return [item for item in self.items() if item.kind == "urgent"]
