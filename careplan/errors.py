@@ -85,5 +85,8 @@ def describe_validation_error(exc: ValidationError, model: type[BaseModel], labe
         message = _PLAIN.get(error["type"]) or error["msg"]
         if message.startswith("Value error, "):
             message = message[len("Value error, ") :]
-        lines.append(f"{label}: {field_path(model, error['loc'])}: {message}")
+        if error["loc"]:
+            lines.append(f"{label}: {field_path(model, error['loc'])}: {message}")
+        else:
+            lines.extend(f"{label}: {part}" for part in message.split("; "))
     return lines
