@@ -1,10 +1,52 @@
 """careplan: evidence-based relactation care plans for lactation consultants.
 
-The public API follows the data: ``load_intake`` -> ``load_library`` -> ``build_plan``.
+The public API follows the data, one function per step::
+
+    intake = load_intake("intake.json")     # careplan.intake
+    library = load_library()                 # careplan.library
+    plan = build_plan(intake, library)       # careplan.rules
+
+``load_library`` and ``build_plan`` are imported on first use, so ``import careplan`` (and ``careplan --help``)
+stays fast.
 """
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from careplan.errors import CareplanError, InputError, LibraryError
 from careplan.intake import Intake, load_intake, parse_intake
 
-__all__ = ["CareplanError", "InputError", "Intake", "LibraryError", "load_intake", "parse_intake"]
+if TYPE_CHECKING:
+    from careplan.library import Library, load_library
+    from careplan.plan import Plan
+    from careplan.rules import build_plan
+
+__all__ = [
+    "CareplanError",
+    "InputError",
+    "Intake",
+    "Library",
+    "LibraryError",
+    "Plan",
+    "build_plan",
+    "load_intake",
+    "load_library",
+    "parse_intake",
+]
 __version__ = "0.1.0"
+
+_LAZY = {
+    "Library": "careplan.library",
+    "load_library": "careplan.library",
+    "Plan": "careplan.plan",
+    "build_plan": "careplan.rules",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'careplan' has no attribute {name!r}")

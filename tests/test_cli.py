@@ -136,3 +136,24 @@ def test_schema_file_is_current(tmp_path: Path) -> None:
     stale = tmp_path / "schema.json"
     stale.write_text("{}")
     assert CliRunner().invoke(cli, ["schema", "--check", "-o", str(stale)]).exit_code == 1
+
+
+def _commands(group, prefix: str = ""):  # type: ignore[no-untyped-def]
+    for name, command in group.commands.items():
+        yield f"{prefix}{name}", command
+        if hasattr(command, "commands"):
+            yield from _commands(command, f"{prefix}{name} ")
+
+
+@pytest.mark.parametrize(("name", "command"), list(_commands(cli)), ids=lambda x: x if isinstance(x, str) else "")
+def test_every_command_has_help_and_is_in_the_readme(name: str, command) -> None:  # type: ignore[no-untyped-def]
+    assert command.help, name
+    assert f"careplan {name}" in (ROOT / "README.md").read_text(encoding="utf-8"), name
+
+
+def test_public_api() -> None:
+    import careplan
+
+    intake = careplan.load_intake(EXAMPLES[0])
+    plan = careplan.build_plan(intake, careplan.load_library())
+    assert isinstance(plan, careplan.Plan)
