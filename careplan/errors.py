@@ -83,6 +83,8 @@ def describe_validation_error(exc: ValidationError, model: type[BaseModel], labe
     lines = []
     for error in exc.errors(include_url=False, include_input=False):
         message = _PLAIN.get(error["type"]) or error["msg"]
+        if error["loc"] and error["loc"][-1] == "email" and error["type"] == "value_error":
+            message = "is not a valid email address"  # the validator's own words may quote what was typed
         if message.startswith("Value error, "):
             message = message[len("Value error, ") :]
         if error["loc"]:
