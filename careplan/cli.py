@@ -114,6 +114,105 @@ def explain(file: Path, libraries: tuple[Path, ...]) -> None:
     click.echo(explain_text(_plan(file, libraries)), nl=False)
 
 
+@cli.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="PDF to write [INTAKE.pdf].")
+@click.option("--practice", type=click.Path(dir_okay=False, path_type=Path), help="Practice file (TOML).")
+@click.option("--html", "html_output", type=click.Path(dir_okay=False, path_type=Path), help="Also write the HTML.")
+@click.option(
+    "--variant",
+    type=click.Choice(["pdf/a-3b", "pdf/ua-1"]),
+    default="pdf/a-3b",
+    show_default=True,
+    help="PDF/A-3b (archival, intake embedded) or PDF/UA-1 (tagged, accessible).",
+)
+@library_option
+def render(
+    file: Path,
+    output: Path | None,
+    practice: Path | None,
+    html_output: Path | None,
+    variant: str,
+    libraries: tuple[Path, ...],
+) -> None:
+    """Render the care plan PDF for an intake.
+
+    Example: careplan render intake.json -o plan.pdf --practice practice.toml
+    """
+    from careplan.intake import load_intake
+    from careplan.library import load_library
+    from careplan.pipeline import write_plan_pdf
+    from careplan.practice import load_practice
+
+    intake = load_intake(file)
+    target = output or file.with_suffix(".pdf")
+    result = write_plan_pdf(
+        intake,
+        target,
+        library=load_library(*libraries),
+        practice=load_practice(practice),
+        variant=variant,  # type: ignore[arg-type]
+        html_output=html_output,
+    )
+    for warning in sorted(set(result.warnings)):
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(str(target))
+
+
+@cli.command()
+@click.argument("pdf", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here, not to stdout.")
+def extract(pdf: Path, output: Path | None) -> None:
+    """Print (or write) the intake JSON embedded in a plan PDF.
+
+    Example: careplan extract plan.pdf -o intake.json
+    """
+    from careplan.extract import extract_intake
+
+    data = extract_intake(pdf)
+    if output is None:
+        click.echo(data.decode("utf-8"), nl=False)
+        return
+    _write_private(output, data)
+    click.echo(str(output))
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Write a file only its owner can read (it holds health information), replacing it atomically."""
+    import os
+    import tempfile
+
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent if str(path.parent) else ".")
+    try:
+        os.write(fd, data)
+        os.fchmod(fd, 0o600)
+        os.close(fd)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+@cli.group()
+def practice() -> None:
+    """Work with practice files (branding and details)."""
+
+
+@practice.command("init")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path), default="practice.toml")
+def practice_init(path: Path) -> None:
+    """Write a commented starter practice file to edit.
+
+    Example: careplan practice init practice.toml
+    """
+    from careplan.practice import STARTER
+
+    if path.exists():
+        raise CareplanError([f"{path}: already exists; not overwritten"])
+    path.write_text(STARTER, encoding="utf-8")
+    click.echo(f"wrote {path}; edit it, then use --practice {path}")
+
+
 @cli.group()
 def library() -> None:
     """Work with the strategy library."""

@@ -47,6 +47,7 @@ SUPPORTED_MAJOR = "1"
 MAX_INTAKE_BYTES = 2 * 1024 * 1024
 
 Answer = Literal["yes", "no", "unknown"]
+_Date = date  # for models that also have a field called "date"
 
 # Thresholds that define the computed flags, with their sources in the strategy library's terms.
 PRETERM_BEFORE_WEEKS = 37.0
@@ -81,6 +82,7 @@ class Consult(_Model):
         Literal["US", "CA", "UK", "EU", "AU", "NZ", "other", "unknown"],
         Field(title="country or region", description="Where the family lives; drug regulators differ."),
     ] = "unknown"
+    next_visit: Annotated[_Date | None, Field(title="next visit", description="The follow-up appointment.")] = None
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -109,6 +109,15 @@ class Milestone(_Frozen):
     sources: list[str]
 
 
+class BabySummary(_Frozen):
+    name: str
+    age_days: int
+    age_weeks: float
+    age_months: float
+    corrected_age_weeks: float
+    preterm: bool | None
+
+
 class Plan(_Frozen):
     schema_version: Literal["1.0"] = "1.0"
     plan_type: Literal["relactation"] = "relactation"
@@ -116,6 +125,9 @@ class Plan(_Frozen):
     consult_date: date
     parent_name: str
     baby_names: list[str]
+    babies: list[BabySummary]
+    jurisdiction: str
+    next_visit: date | None
     goal: str
     goal_in_own_words: str | None
     sections: list[PlanSection]
@@ -123,6 +135,7 @@ class Plan(_Frozen):
     schedule: Schedule
     feeding: list[FeedingPlan]
     timeline: list[Milestone]
+    sources: dict[str, SourceRef]
     library: list[str]
 
     def items(self) -> list[PlanItem]:

@@ -25,7 +25,7 @@ from typing import Any
 from careplan.errors import LibraryError
 from careplan.intake import Baby, Intake
 from careplan.library import KIND_SECTIONS, Library, Rule
-from careplan.plan import ConditionTrace, Exclusion, Plan, PlanItem, PlanSection, SourceRef
+from careplan.plan import BabySummary, ConditionTrace, Exclusion, Plan, PlanItem, PlanSection, SourceRef
 from careplan.schedule import feeding_plan, milk_removal_schedule, timeline
 
 STEP_DOWN_ENTRY = "supplement-step-down"
@@ -219,18 +219,40 @@ def build_plan(intake: Intake, library: Library) -> Plan:
         feeding_plan(intake, baby, baby.name in kept_step_down, step_down_reasons.get(baby.name))
         for baby in intake.babies
     ]
+    schedule = milk_removal_schedule(intake)
+    milestones = timeline(intake)
+    computed_ids = [
+        *schedule.sources,
+        *(s for f in feeding for s in f.sources),
+        *(s for m in milestones for s in m.sources),
+    ]
+    sources = {ref.id: ref for ref in _sources(library, sorted(set(computed_ids)))}
     return Plan(
         language=language,
         consult_date=intake.consult.date,
         parent_name=intake.parent.name,
         baby_names=[b.name for b in intake.babies],
+        babies=[
+            BabySummary(
+                name=b.name,
+                age_days=b.age_days,
+                age_weeks=b.age_weeks,
+                age_months=b.age_months,
+                corrected_age_weeks=b.corrected_age_weeks,
+                preterm=b.preterm,
+            )
+            for b in intake.babies
+        ],
+        jurisdiction=intake.consult.jurisdiction,
+        next_visit=intake.consult.next_visit,
         goal=intake.goals.goal,
         goal_in_own_words=intake.goals.in_own_words,
         sections=sections,
         exclusions=sorted(exclusions.values(), key=lambda e: (e.id, e.babies)),
-        schedule=milk_removal_schedule(intake),
+        schedule=schedule,
         feeding=feeding,
-        timeline=timeline(intake),
+        timeline=milestones,
+        sources=sources,
         library=list(library.origins),
     )
 

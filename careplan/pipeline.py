@@ -1,0 +1,63 @@
+"""Intake -> plan -> HTML -> PDF in one call, for the CLI, batch rendering and the interview.
+
+One public function, :func:`write_plan_pdf`. It only strings the single-purpose steps together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+from pathlib import Path
+
+from careplan.document import page_css, render_html
+from careplan.intake import Intake
+from careplan.library import Library
+from careplan.plan import Plan
+from careplan.practice import Practice
+from careplan.render import EmbeddedFile, Variant, render_pdf
+from careplan.rules import build_plan
+
+INTAKE_ATTACHMENT = "intake.json"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    plan: Plan
+    pdf: Path
+    html: str
+    warnings: list[str]
+
+
+def write_plan_pdf(
+    intake: Intake,
+    output: Path,
+    *,
+    library: Library,
+    practice: Practice,
+    variant: Variant = "pdf/a-3b",
+    html_output: Path | None = None,
+) -> Rendered:
+    """Build the plan for ``intake`` and write it as a PDF (and optionally the HTML) with the intake embedded."""
+    plan = build_plan(intake, library)
+    logo = practice.logo.resolve().as_uri() if practice.logo is not None else None
+    html = render_html(plan, practice, logo_url=logo)
+    if html_output is not None:
+        html_output.write_text(html, encoding="utf-8")
+        html_output.chmod(0o600)
+    created = datetime.combine(intake.consult.date, time(12, 0), tzinfo=UTC)
+    embedded = EmbeddedFile(
+        name=INTAKE_ATTACHMENT,
+        data=intake.model_dump_json(indent=2).encode("utf-8"),
+        description="The careplan intake this plan was built from (JSON).",
+    )
+    folders = (practice.asset_folder,) if practice.asset_folder is not None else ()
+    warnings = render_pdf(
+        html,
+        output,
+        page_css=page_css(plan, practice),
+        created=created,
+        embed=[embedded],
+        variant=variant,
+        asset_folders=folders,
+    )
+    return Rendered(plan=plan, pdf=output, html=html, warnings=warnings)

@@ -1,0 +1,146 @@
+"""The practice file: a consultant's branding and details, in TOML.
+
+One public function, :func:`load_practice`. With no file, careplan uses embedded defaults, so ``careplan render``
+works out of the box. ``careplan practice init`` writes :data:`STARTER`, a commented file to edit.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from careplan.errors import InputError, describe_validation_error
+
+MAX_LOGO_BYTES = 2 * 1024 * 1024
+HEX = r"^#[0-9a-fA-F]{6}$"
+
+#: Emergency numbers by the intake's jurisdiction, for "call now" boxes.
+EMERGENCY_NUMBERS = {"US": "911", "CA": "911", "UK": "999", "EU": "112", "AU": "000", "NZ": "111"}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Colours(_Strict):
+    primary: Annotated[str, Field(title="primary colour", pattern=HEX)] = "#1d5c73"
+    accent: Annotated[str, Field(title="accent colour", pattern=HEX)] = "#b4481f"
+    tint: Annotated[str, Field(title="background tint", pattern=HEX)] = "#eef5f7"
+
+
+class Consultant(_Strict):
+    name: Annotated[str, Field(title="consultant's name", max_length=200)] = "Your lactation consultant"
+    credentials: Annotated[str, Field(title="credentials", max_length=200)] = "IBCLC"
+    phone: Annotated[str | None, Field(title="consultant's phone", max_length=60)] = None
+    email: Annotated[str | None, Field(title="consultant's email", max_length=200)] = None
+
+
+class Contact(_Strict):
+    phone: Annotated[str | None, Field(title="practice phone", max_length=60)] = None
+    email: Annotated[str | None, Field(title="practice email", max_length=200)] = None
+    website: Annotated[str | None, Field(title="website", max_length=200)] = None
+    address: Annotated[str | None, Field(title="address", max_length=500)] = None
+
+
+DEFAULT_DISCLAIMER = (
+    "This plan supports, and does not replace, care from your baby's doctor and your own. "
+    "If you are worried about your baby, call your doctor or your local emergency number."
+)
+
+
+class Practice(_Strict):
+    name: Annotated[str, Field(title="practice name", min_length=1, max_length=200)] = "Lactation care plan"
+    logo: Annotated[Path | None, Field(title="logo (PNG or SVG)")] = None
+    colours: Colours = Colours()
+    consultant: Consultant = Consultant()
+    contact: Contact = Contact()
+    paper: Annotated[Literal["A4", "Letter"], Field(title="paper size")] = "A4"
+    disclaimer: Annotated[str, Field(title="disclaimer", max_length=2000)] = DEFAULT_DISCLAIMER
+    footer: Annotated[str | None, Field(title="footer text", max_length=300)] = None
+    emergency_number: Annotated[str | None, Field(title="emergency number", max_length=20)] = None
+
+    @model_validator(mode="after")
+    def _logo_is_usable(self) -> Practice:
+        if self.logo is None:
+            return self
+        if self.logo.suffix.lower() not in (".png", ".svg"):
+            raise ValueError("logo must be a .png or .svg file")
+        if not self.logo.is_file():
+            raise ValueError("logo file not found")
+        if self.logo.stat().st_size > MAX_LOGO_BYTES:
+            raise ValueError("logo is larger than 2 MB")
+        return self
+
+    @property
+    def asset_folder(self) -> Path | None:
+        """The folder the renderer may read the logo from, and nothing else."""
+        return None if self.logo is None else self.logo.resolve().parent
+
+    def emergency_for(self, jurisdiction: str) -> str | None:
+        return self.emergency_number or EMERGENCY_NUMBERS.get(jurisdiction)
+
+
+def load_practice(path: str | Path | None = None) -> Practice:
+    """Read a practice TOML file (relative logo paths are taken from the file's folder); None gives defaults."""
+    if path is None:
+        return Practice()
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError([f"{path}: no such file"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError([f"{path}: cannot be read ({type(exc).__name__})"]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError([f"{path}: not valid TOML: {exc}"]) from None
+    if isinstance(data.get("logo"), str):
+        data["logo"] = (path.parent / data["logo"]).resolve()
+    try:
+        return Practice.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(describe_validation_error(exc, Practice, str(path))) from None
+
+
+STARTER = """\
+# careplan practice file: your practice's name, branding and details.
+# Every setting is optional; delete what you do not need. Check it with: careplan render INTAKE --practice THIS_FILE
+
+# The name at the top of every page.
+name = "Riverside Lactation Care"
+
+# Your logo, PNG or SVG, at most 2 MB. A path relative to this file.
+# logo = "logo.png"
+
+# Paper size: "A4" or "Letter".
+paper = "Letter"
+
+# Shown on the first page and at the end of the plan.
+disclaimer = "This plan supports, and does not replace, care from your baby's doctor and your own. If you are worried about your baby, call your doctor or your local emergency number."
+
+# A short line at the bottom of every page (optional).
+# footer = "Riverside Lactation Care - 555-0100 - riverside.example.org"
+
+# The emergency number to print. Leave it out to use the one for the family's country or region.
+# emergency_number = "911"
+
+[colours]
+# Six-digit hex colours.
+primary = "#1d5c73"   # headings and the header line
+accent = "#b4481f"    # urgent boxes
+tint = "#eef5f7"      # light background panels
+
+[consultant]
+name = "Jordan Rivera"
+credentials = "IBCLC, RN"
+phone = "555-0100"
+email = "jordan@riverside.example.org"
+
+[contact]
+phone = "555-0100"
+email = "hello@riverside.example.org"
+website = "riverside.example.org"
+address = "12 River Road, Springfield"
+"""

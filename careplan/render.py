@@ -1,0 +1,285 @@
+"""HTML -> PDF with WeasyPrint: safe, archival, reproducible, written atomically.
+
+One public function, :func:`render_pdf`. WeasyPrint is imported here only, inside the function's first use, so
+``careplan --help`` never pays for it.
+
+Safety: every URL WeasyPrint asks for (HTML, CSS, fonts, images, attachments, SVG) goes through
+:class:`AssetFetcher`, which serves ``data:`` URLs and regular files under the allowed folders (the templates and
+the practice's logo folder) and nothing else: no network, no other file on disk, whatever an intake says.
+
+Reproducibility: the document dates come from the consult date and the PDF identifier from the content, so the same
+inputs give a byte-identical PDF.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+from careplan.assets import templates_dir
+from careplan.errors import CareplanError
+
+Variant = Literal["pdf/a-3b", "pdf/ua-1"]
+VARIANTS: tuple[Variant, ...] = ("pdf/a-3b", "pdf/ua-1")
+MAX_ASSET_BYTES = 20 * 1024 * 1024
+BODY_FONT = "Atkinson Hyperlegible"
+
+
+class RenderError(CareplanError):
+    """The PDF could not be written."""
+
+
+@dataclass(frozen=True)
+class EmbeddedFile:
+    name: str
+    data: bytes
+    description: str
+    media_type: str = "application/json"
+
+
+@cache
+def _weasyprint() -> Any:
+    import weasyprint
+
+    return weasyprint
+
+
+def _fetcher_class() -> Any:
+    weasyprint = _weasyprint()
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+    class AssetFetcher(URLFetcher):  # type: ignore[misc]
+        """Serves data: URLs and files under the allowed folders; refuses everything else and stops the render."""
+
+        def __init__(self, roots: tuple[Path, ...]) -> None:
+            super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False, timeout=5)
+            self.roots = tuple(root.resolve() for root in roots)
+            self.refused: list[str] = []
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            parts = urlsplit(url)
+            if parts.scheme == "data":
+                return super().fetch(url, headers)
+            if parts.scheme == "file" and not parts.netloc:
+                path = Path(url2pathname(parts.path)).resolve()
+                allowed = any(path.is_relative_to(root) for root in self.roots)
+                if allowed and path.is_file() and path.stat().st_size <= MAX_ASSET_BYTES:
+                    return super().fetch(url, headers)
+            self.refused.append(url[:200])
+            raise FatalURLFetchingError("refused a URL outside careplan's assets")
+
+    del weasyprint
+    return AssetFetcher
+
+
+@cache
+def _font_faces() -> list[dict[str, Any]]:
+    manifest = json.loads((templates_dir() / "fonts" / "fonts.json").read_text(encoding="utf-8"))
+    faces: list[dict[str, Any]] = manifest["faces"]
+    for face in faces:
+        face["ranges"] = _parse_ranges(face["unicode_range"])
+    return faces
+
+
+def _parse_ranges(text: str) -> list[tuple[int, int]]:
+    ranges = []
+    for part in text.split(","):
+        part = part.strip().upper().removeprefix("U+")
+        if "?" in part:
+            low, high = int(part.replace("?", "0"), 16), int(part.replace("?", "F"), 16)
+        elif "-" in part:
+            first, last = part.split("-")
+            low, high = int(first, 16), int(last, 16)
+        else:
+            low = high = int(part, 16)
+        ranges.append((low, high))
+    return ranges
+
+
+def _face_family(face: dict[str, Any]) -> str:
+    """Each subset file is its own family ('Noto Sans SC 42'): WeasyPrint's unicode-range support is not reliable
+    enough to mix subsets under one name, and Pango's fallback along the font-family list does the same job."""
+    subset = Path(face["file"]).name.removesuffix(".woff2").rsplit("-", 2)[0]
+    return f"careplan {subset}"
+
+
+def fonts_css(characters: set[int]) -> str:
+    """@font-face rules and the font-family list for this document.
+
+    The body font is always loaded; a fallback font (accents, Cyrillic, Greek, Arabic, Chinese, emoji) only when
+    a character the body font lacks needs it. A plan in English loads four small files, not the CJK and emoji sets.
+    """
+    faces = _font_faces()
+    body = [face for face in faces if face["family"] == BODY_FONT]
+    covered = {c for c in characters for face in body for low, high in face["ranges"] if low <= c <= high}
+    missing = characters - covered
+    rules = []
+    families: list[str] = []
+    for face in faces:
+        latin = face["family"] == BODY_FONT and "-latin-ext-" not in face["file"]
+        if latin or any(low <= c <= high for c in missing for low, high in face["ranges"]):
+            family = _face_family(face)
+            rules.append(
+                f'@font-face {{ font-family: "{family}"; font-weight: {face["weight"]}; '
+                f'font-style: {face["style"]}; src: url("fonts/{face["file"]}") format("woff2"); }}'
+            )
+            if family not in families:
+                families.append(family)
+    stack = ", ".join(f'"{family}"' for family in families)
+    return "\n".join(rules) + f"\nhtml {{ font-family: {stack}; }}\n"
+
+
+class _Renderer:
+    """Per-process state: parsed stylesheets and the font configuration, reused across documents."""
+
+    def __init__(self) -> None:
+        weasyprint = _weasyprint()
+        from weasyprint.text.fonts import FontConfiguration
+
+        self.base = templates_dir()
+        self.base_url = self.base.as_uri() + "/"
+        self.fetcher_class = _fetcher_class()
+        self.font_config = FontConfiguration()
+        self.default_fetcher = self.fetcher_class((self.base,))
+        self.main_css = weasyprint.CSS(
+            filename=str(self.base / "plan.css"),
+            url_fetcher=self.default_fetcher,
+            font_config=self.font_config,
+        )
+        self.font_css: dict[str, Any] = {}
+        self.cache: dict[str, Any] = {}
+
+    def fonts(self, css_text: str) -> Any:
+        if css_text not in self.font_css:
+            self.font_css[css_text] = _weasyprint().CSS(
+                string=css_text, base_url=self.base_url, url_fetcher=self.default_fetcher, font_config=self.font_config
+            )
+        return self.font_css[css_text]
+
+
+@cache
+def _renderer() -> _Renderer:
+    return _Renderer()
+
+
+def warm_up() -> None:
+    """Import WeasyPrint and parse the stylesheets now, so the first render is fast."""
+    _renderer()
+
+
+@contextmanager
+def _collect_warnings() -> Iterator[list[str]]:
+    messages: list[str] = []
+
+    class _Handler(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.levelno >= logging.WARNING:
+                messages.append(record.getMessage())
+
+    handler = _Handler()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    try:
+        yield messages
+    finally:
+        logger.removeHandler(handler)
+
+
+def _atomic_write(target: Path, write: Any) -> None:
+    """Write through ``write(path)`` to a temporary file beside ``target`` (mode 0600), then rename it into place.
+    On any failure the temporary file is removed and ``target`` is untouched."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    os.close(fd)
+    temp = Path(temp_name)
+    try:
+        os.chmod(temp, 0o600)
+        write(temp)
+        with temp.open("rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temp, target)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
+def render_pdf(
+    html: str,
+    output: str | Path,
+    *,
+    page_css: str = "",
+    created: datetime | None = None,
+    embed: list[EmbeddedFile] | None = None,
+    variant: Variant = "pdf/a-3b",
+    asset_folders: tuple[Path, ...] = (),
+) -> list[str]:
+    """Write ``html`` as a PDF to ``output`` and return WeasyPrint's warnings (empty when all went well).
+
+    ``page_css`` is extra CSS for this document (colours, paper, running headers); ``created`` sets the document
+    dates; ``embed`` lists files to attach (the intake); ``asset_folders`` are extra folders the fetcher may read
+    (the practice's logo folder).
+    """
+    if variant not in VARIANTS:
+        raise RenderError([f"unknown PDF variant {variant!r}; use one of: {', '.join(VARIANTS)}"])
+    weasyprint = _weasyprint()
+    from weasyprint.urls import FatalURLFetchingError
+
+    renderer = _renderer()
+    from careplan.document import used_characters
+
+    when = created or datetime(2000, 1, 1, tzinfo=UTC)
+    fetcher = renderer.fetcher_class((renderer.base, *asset_folders))
+    stylesheets = [renderer.main_css, renderer.fonts(fonts_css(used_characters(html)))]
+    if page_css:
+        stylesheets.append(weasyprint.CSS(string=page_css, url_fetcher=fetcher, font_config=renderer.font_config))
+    attachments = [
+        weasyprint.Attachment(
+            file_obj=io.BytesIO(item.data),
+            name=item.name,
+            description=item.description,
+            created=when,
+            modified=when,
+            relationship="Source",
+            url_fetcher=fetcher,
+        )
+        for item in embed or []
+    ]
+    identifier = hashlib.sha256(html.encode("utf-8") + page_css.encode("utf-8")).hexdigest()[:32].encode("ascii")
+
+    def write(path: Path) -> None:
+        document = weasyprint.HTML(string=html, base_url=renderer.base_url, url_fetcher=fetcher)
+        document.write_pdf(
+            str(path),
+            stylesheets=stylesheets,
+            font_config=renderer.font_config,
+            attachments=attachments,
+            pdf_variant=variant,
+            pdf_identifier=identifier,
+            pdf_tags=variant == "pdf/ua-1",
+            cache=renderer.cache,
+            uncompressed_pdf=False,
+        )
+
+    with _collect_warnings() as warnings:
+        try:
+            _atomic_write(Path(output), write)
+        except FatalURLFetchingError:
+            raise RenderError(
+                [f"{output}: not written: the document asked for a file or address outside careplan's assets"]
+            ) from None
+        except OSError as exc:
+            raise RenderError([f"{output}: not written ({exc.strerror or type(exc).__name__})"]) from None
+    return warnings
