@@ -63,7 +63,7 @@ def milk_removal_schedule(intake: Intake) -> Schedule:
         if latches
         else "Pump or hand express. Offer skin-to-skin, and the breast if your baby is willing."
     )
-    night_what = "Night session: pump, hand express, or feed at the breast. This one matters most."
+    night_what = "Night session: pump, hand express, or feed at the breast. Milk-making hormone is higher at night."
     sessions = [
         Session(time=_clock(t), night=_is_night(t), what=night_what if _is_night(t) else day_what) for t in times
     ]
@@ -157,7 +157,7 @@ def timeline(intake: Intake) -> list[Milestone]:
         )
     ]
     if lactation.current_output in ("drops", "some"):
-        first = "You already have some milk. With frequent milk removal, it often increases within days."
+        first = "You already have some milk. Keep removing milk often; how fast it grows is different for everyone."
     else:
         first = "First drops of milk often appear between about day 6 and day 14, but it varies a lot."
     milestones.append(

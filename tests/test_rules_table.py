@@ -1,0 +1,765 @@
+"""The rule table (evidence §9, as corrected by §12), one row at a time.
+
+Every library entry has at least one intake in which it must fire and, unless it always applies, one in which it
+must not. Exclusions are checked both ways: the excluded entry is absent from the plan's items and present in its
+exclusions. Each intake is a small, valid base intake with a few changes given as dotted paths.
+
+The last tests check the library's README: every row of §9 is encoded by an entry or listed there as left out.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from careplan.intake import Intake
+from careplan.library import load_library
+from careplan.plan import Plan
+from careplan.rules import build_plan
+
+LIBRARY = load_library()
+README = Path(__file__).resolve().parent.parent / "careplan" / "library" / "README.md"
+
+#: The rows that exist in §9 of the evidence file (R36-R39 were never defined).
+SECTION_9_ROWS = [f"R{n:02d}" for n in [*range(1, 36), *range(40, 48)]]
+
+#: A well, term, 6-week-old baby who latches; a parent with a known, clear history; no herbs, no medicines.
+BASE: dict[str, Any] = {
+    "consult": {"date": "2026-05-01", "setting": "clinic", "jurisdiction": "US"},
+    "parent": {"name": "Robin Table", "relationship": "birth_parent", "menopause": "no"},
+    "babies": [
+        {
+            "name": "Sky",
+            "birth_date": "2026-03-20",
+            "gestational_age_weeks": 39,
+            "birth_weight_g": 3400,
+            "current_weight_g": 4300,
+            "weighed_on": "2026-04-30",
+            "latches": "yes",
+            "wet_diapers_24h": 7,
+            "dirty_diapers_24h": 3,
+            "sleeps": "separate_surface_in_parents_room",
+            "feeding": {"milk": ["formula"], "supplement_ml_per_24h": 600, "feeds_per_24h": 8, "methods": ["cup"]},
+        }
+    ],
+    "lactation": {
+        "ever_lactated": "yes",
+        "breastfed_this_baby": "yes",
+        "duration_weeks": 2,
+        "last_milk_removal": "2026-04-10",
+        "full_supply_before": "yes",
+        "current_output": "drops",
+    },
+    "health": {
+        "conditions": [],
+        "allergies": [],
+        "medications": [],
+        "breast_surgeries": [],
+        "smokes": "no",
+        "household_smoke": "no",
+        "alcohol": "none",
+        "sedating_substances": "no",
+        "placenta_capsules": "no",
+    },
+    "situation": {"pump": "double_electric", "supplementer": "has_one", "bedsharing": "never"},
+    "goals": {"goal": "exclusive_breastfeeding", "herbs_interest": "no", "reduce_supplement": "yes"},
+    "consent": {"email_plan": True},
+}
+
+# Reusable changes ------------------------------------------------------------------------------------------------
+B = "babies.0."
+HERBS = {"goals.herbs_interest": "yes"}
+RX = {"goals.prescription_discussion": "yes"}
+OLDER_BABY = {B + "birth_date": "2026-01-01"}  # 17 weeks on the consult date
+NEVER_LACTATED = {
+    "lactation.ever_lactated": "no",
+    "lactation.breastfed_this_baby": "no",
+    "lactation.duration_weeks": None,
+    "lactation.last_milk_removal": None,
+    "lactation.full_supply_before": "no",
+    B + "latches": "no",
+}
+SLOW_GAIN = {B + "earlier_weights": [{"date": "2026-04-20", "grams": 4200}]}  # 10 g/day
+
+
+def med(*classes: str, name: str = "a medicine") -> dict[str, Any]:
+    return {"health.medications": [{"name": name, "classes": list(classes)}]}
+
+
+def twins() -> dict[str, Any]:
+    second = copy.deepcopy(BASE["babies"][0]) | {"name": "River"}
+    return {"babies": [copy.deepcopy(BASE["babies"][0]), second]}
+
+
+def make(changes: dict[str, Any]) -> Intake:
+    data = copy.deepcopy(BASE)
+    for dotted, value in changes.items():
+        target: Any = data
+        parts = dotted.split(".")
+        for part in parts[:-1]:
+            target = target[int(part)] if isinstance(target, list) else target.setdefault(part, {})
+        if isinstance(target, list):
+            target[int(parts[-1])] = value
+        else:
+            target[parts[-1]] = value
+    return Intake.model_validate(data)
+
+
+def plan_for(changes: dict[str, Any]) -> Plan:
+    return build_plan(make(changes), LIBRARY)
+
+
+def fired(plan: Plan, entry_id: str) -> bool:
+    """An item in the plan; for an exclusion entry, that it excluded at least one of its targets."""
+    entry = LIBRARY.rules[entry_id].entry
+    if entry.kind == "exclusion":
+        return any(e.by == entry_id for e in plan.exclusions)
+    return entry_id in plan.item_ids()
+
+
+def case(row: str, entry: str, changes: dict[str, Any] | None = None, *, name: str) -> Any:
+    return pytest.param(entry, changes or {}, id=f"{row}-{name}")
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# Must fire
+# ------------------------------------------------------------------------------------------------------------------
+
+FIRES = [
+    # Milk removal (R01) and the brief's levers
+    case("R01", "milk-removal-frequency", name="always"),
+    case("R01", "hands-on-pumping", name="always"),
+    case("R01", "double-pumping", name="has-a-double-pump"),
+    case("R01", "double-pumping", {"situation.pump": "manual"}, name="single-pump-asks-for-double"),
+    case("R01", "night-milk-removal", name="always"),
+    case("lever", "pump-comfort-fit", name="has-a-pump"),
+    case(
+        "lever",
+        "pump-comfort-fit",
+        {"situation.pump": "none", "lactation.stop_reasons": ["pain"]},
+        name="stopped-for-pain",
+    ),
+    case("lever", "warmth-and-massage", name="always"),
+    case("lever", "power-pumping", {"goals.asked_about": ["power_pumping"]}, name="asked"),
+    # Feeding (R02, R04, R10, R13, R44, R47, §12.8)
+    case("R02", "supplement-how", name="always"),
+    case("R03", "skin-to-skin", name="always"),
+    case("R03", "baby-not-latching-yet", {B + "latches": "no"}, name="does-not-latch"),
+    case("R03", "baby-not-latching-yet", {B + "latches": "unknown"}, name="latch-unknown"),
+    case("R03", "baby-not-latching-yet", {B + "concerns": ["breast_refusal"]}, name="breast-refusal"),
+    case("R04", "at-breast-supplementer", name="baby-latches"),
+    case("S12.8", "supplement-amount", name="always"),
+    case("R10", "supplement-step-down", name="supplement-and-wants-to-reduce"),
+    case("R13", "weight-check-needed", {B + "current_weight_g": None, B + "weighed_on": None}, name="no-weight"),
+    case("R13", "weight-check-needed", {B + "weighed_on": "2026-04-10"}, name="weight-over-2-weeks-old"),
+    case("R44", "emergency-setting", {"consult.setting": "emergency"}, name="emergency"),
+    case("R44", "refer-severe-malnutrition", {"health.conditions": ["malnutrition_severe"]}, name="severe"),
+    case("R47", "older-baby-6-months", {B + "birth_date": "2025-10-01"}, name="7-months"),
+    # Closeness (R46)
+    case("R46", "co-bathing", {"goals.asked_about": ["co_bathing"]}, name="asked"),
+    case("R46", "co-bathing", {B + "concerns": ["breast_refusal"]}, name="breast-refusal"),
+    # Expectations (R05-R09, R21, R22)
+    case("AUER80", "expect-relationship-not-volume", name="always"),
+    case("R09", "expect-timeline", name="always"),
+    case("R12", "help-emergency", name="always"),
+    case("R12", "help-same-day", name="always"),
+    case("REV97", "help-for-you", name="always"),
+    case("R05", "expect-younger-baby", name="6-weeks"),
+    case("R06", "expect-older-baby", OLDER_BABY, name="17-weeks"),
+    case("R07", "expect-short-gap", {"lactation.last_milk_removal": "2026-04-25"}, name="6-days"),
+    case("R07", "expect-longer-gap", name="3-weeks"),
+    case("R07", "expect-longer-gap", {"lactation.last_milk_removal": None}, name="gap-unknown"),
+    case("R08", "expect-limited-volume", {"lactation.full_supply_before": "no"}, name="no-full-supply"),
+    case("R08", "expect-induced-lactation", NEVER_LACTATED, name="never-lactated"),
+    case("IFE2", "expect-after-menopause", {"parent.menopause": "postmenopause"}, name="postmenopause"),
+    case("R21", "expect-supply-may-be-limited-health", {"health.conditions": ["pcos"]}, name="pcos"),
+    case("R21", "expect-supply-may-be-limited-health", {"health.bmi": 31.0}, name="bmi-31"),
+    case(
+        "R22",
+        "expect-breast-reduction",
+        {"health.breast_surgeries": [{"kind": "reduction", "tissue_preserved": "none"}]},
+        name="reduction",
+    ),
+    # Infant red flags (R11-R14)
+    case("R11", "urgent-weight-loss", {B + "current_weight_g": 2900}, name="lost-15-percent"),
+    case("R11", "urgent-weight-loss", {B + "current_weight_g": 3300}, name="below-birth-weight-at-6-weeks"),
+    case("R12", "urgent-dehydration", {B + "wet_diapers_24h": 3}, name="3-wet-diapers"),
+    case("R12", "urgent-dehydration", {B + "dehydration_signs": ["no_urine_12h"]}, name="no-urine-12h"),
+    case("R12", "urgent-dehydration", {B + "dehydration_signs": ["lethargy"]}, name="lethargy"),
+    case("R12", "refer-few-wet-diapers", {B + "wet_diapers_24h": 5}, name="5-wet-diapers"),
+    case("R12", "refer-few-wet-diapers", {B + "wet_diapers_24h": None}, name="diapers-not-counted"),
+    case("R13", "refer-slow-weight-gain", SLOW_GAIN, name="10-g-a-day"),
+    case("R14", "refer-preterm-lbw", {B + "gestational_age_weeks": 34}, name="preterm"),
+    case("R14", "refer-preterm-lbw", {B + "birth_weight_g": 2300}, name="low-birth-weight"),
+    case("R14", "refer-birth-details-unknown", {B + "gestational_age_weeks": None}, name="gestation-unknown"),
+    case("R14", "refer-birth-details-unknown", {B + "birth_weight_g": None}, name="birth-weight-unknown"),
+    # Parent's health (R18-R21, §12.1)
+    case("R18", "refer-possible-sheehan", {"health.conditions": ["severe_postpartum_haemorrhage"]}, name="pph"),
+    case("R18", "refer-possible-sheehan", {"health.conditions": ["no_periods_and_fatigue"]}, name="amenorrhoea"),
+    case("R19", "refer-retained-placenta", {"health.conditions": ["retained_placenta_suspected"]}, name="suspected"),
+    case("R20", "refer-thyroid", {"health.conditions": ["hypothyroidism"]}, name="hypothyroid"),
+    case("R20", "refer-thyroid", {"health.medications": [{"name": "levothyroxine"}]}, name="levothyroxine"),
+    case("R21", "refer-hormones-glandular", {"health.conditions": ["diabetes_type_2"]}, name="diabetes"),
+    case("R21", "refer-hormones-glandular", {"health.igt_signs": ["tubular_or_cone_shaped"]}, name="igt-signs"),
+    case("S12.1", "refer-theca-lutein-cyst", {"health.conditions": ["theca_lutein_cyst"]}, name="cyst"),
+    case("S12.1", "refer-placenta-capsules", {"health.placenta_capsules": "yes"}, name="capsules"),
+    case("S12.1", "refer-heavy-smoking-alcohol", {"health.smokes": "heavy"}, name="heavy-smoking"),
+    case("S12.1", "refer-heavy-smoking-alcohol", {"health.alcohol": "heavy"}, name="heavy-alcohol"),
+    # Medicines (R15-R17, R32-R35)
+    case("R15", "medicines-not-known", {"health.medications": None}, name="medicines-unknown"),
+    case("R15", "caution-pseudoephedrine", {"health.medications": [{"name": "Sudafed"}]}, name="sudafed"),
+    case("R16", "refer-estrogen-contraception", med("estrogen_contraceptive"), name="estrogen"),
+    case("R16", "caution-progestin-contraception", med("progestin_only_contraceptive"), name="progestin-only"),
+    case("R17", "refer-lactation-suppressing-drug", med("cabergoline"), name="cabergoline"),
+    case("R17", "refer-lactation-suppressing-drug", med("bromocriptine"), name="bromocriptine"),
+    case("R32", "refer-prescription-galactogogue", RX, name="wants-to-discuss"),
+    case("R32", "refer-prescription-galactogogue", {"goals.asked_about": ["prescription_medicine"]}, name="asked"),
+    case("R32", "refer-prescription-galactogogue", med("domperidone"), name="already-takes-domperidone"),
+    case("R35", "domperidone-position-us", RX, name="us"),
+    case("R35", "domperidone-position-us", RX | {"consult.jurisdiction": "unknown"}, name="unknown-shows-all"),
+    case("R33", "domperidone-position-uk-eu", RX | {"consult.jurisdiction": "UK"}, name="uk"),
+    case("R33", "domperidone-position-uk-eu", RX | {"consult.jurisdiction": "unknown"}, name="unknown-shows-all"),
+    case("R32", "domperidone-position-australia", RX | {"consult.jurisdiction": "AU"}, name="au"),
+    case("R32", "domperidone-position-australia", RX | {"consult.jurisdiction": "other"}, name="other-shows-all"),
+    case(
+        "R33",
+        "caution-domperidone-heart-liver",
+        RX | {"health.conditions": ["heart_rhythm_problem"]},
+        name="heart-rhythm",
+    ),
+    case("R33", "caution-domperidone-heart-liver", RX | med("qt_prolonging"), name="qt-drug"),
+    case("R33", "caution-domperidone-heart-liver", RX | {"health.conditions": None}, name="history-unknown"),
+    case("R34", "caution-metoclopramide-depression", RX | {"health.conditions": ["depression"]}, name="depression"),
+    case("R34", "caution-stopping-metoclopramide", med("metoclopramide"), name="takes-it"),
+    # Herbs (R23-R31, §12.7)
+    case("R23", "herbs-caution-general", HERBS, name="open-to-herbs"),
+    case("R23", "herbs-caution-general", {"goals.asked_about": ["herbs"]}, name="asked"),
+    case("R23", "herbs-caution-general", {"goals.herbs_taken": ["moringa"]}, name="already-takes-one"),
+    *[
+        case("R23", f"herb-{herb.replace('_', '-')}", HERBS, name=f"{herb}-opt-in")
+        for herb in [
+            "fenugreek",
+            "goats_rue",
+            "moringa",
+            "shatavari",
+            "alfalfa",
+            "stinging_nettle",
+            "blessed_thistle",
+            "milk_thistle",
+        ]
+    ],
+    *[
+        case("R23", f"herb-{herb.replace('_', '-')}", {"goals.herbs_taken": [herb]}, name=f"{herb}-already-taken")
+        for herb in [
+            "fenugreek",
+            "goats_rue",
+            "moringa",
+            "shatavari",
+            "alfalfa",
+            "stinging_nettle",
+            "blessed_thistle",
+            "milk_thistle",
+        ]
+    ],
+    case("R31", "herb-stinging-nettle", HERBS, name="nettle-warning-in-text"),
+    case("R23", "herb-other-products", {"goals.herbs_taken": ["blend"]}, name="blend"),
+    case("R23", "herb-other-products", {"goals.herbs_taken": ["fennel"]}, name="fennel"),
+    case("R23", "exclude-herbs-history-unknown", HERBS | {"health.allergies": None}, name="allergies-unknown"),
+    case("R23", "exclude-herbs-history-unknown", HERBS | {"health.medications": None}, name="medicines-unknown"),
+    case("R23", "exclude-herbs-history-unknown", HERBS | {"health.conditions": None}, name="conditions-unknown"),
+    case("R24", "exclude-fenugreek-legume-allergy", HERBS | {"health.allergies": ["peanut"]}, name="peanut"),
+    case("R24", "exclude-fenugreek-legume-allergy", HERBS | {"health.allergies": ["chickpea"]}, name="chickpea"),
+    case("R24", "exclude-fenugreek-legume-allergy", HERBS | {"health.conditions": ["asthma"]}, name="asthma"),
+    case(
+        "R25",
+        "exclude-goats-rue-fenugreek-diabetes",
+        HERBS | {"health.conditions": ["diabetes_type_1"]},
+        name="diabetes",
+    ),
+    case(
+        "R25",
+        "exclude-goats-rue-fenugreek-diabetes",
+        HERBS | {"health.medications": [{"name": "metformin"}]},
+        name="metformin",
+    ),
+    case(
+        "R25",
+        "refer-herbs-with-diabetes",
+        {"health.conditions": ["diabetes_type_2"], "goals.herbs_taken": ["goats_rue"]},
+        name="takes-goats-rue",
+    ),
+    case(
+        "R26",
+        "exclude-fenugreek-alfalfa-anticoagulant",
+        HERBS | {"health.medications": [{"name": "warfarin"}]},
+        name="warfarin",
+    ),
+    case("R27", "caution-moringa-clotting", HERBS | {"health.conditions": ["clotting_disorder"]}, name="clotting"),
+    case(
+        "R27",
+        "caution-moringa-clotting",
+        {"goals.herbs_taken": ["moringa"]} | med("anticoagulant"),
+        name="anticoagulant",
+    ),
+    case("R28", "exclude-alfalfa-lupus", HERBS | {"health.conditions": ["lupus"]}, name="lupus"),
+    case("R29", "exclude-thistles-daisy-family-allergy", HERBS | {"health.allergies": ["ragweed"]}, name="ragweed"),
+    case("R29", "exclude-thistles-daisy-family-allergy", HERBS | {"health.allergies": ["kiwi"]}, name="kiwi"),
+    case("R30", "caution-shatavari-asparagus", HERBS | {"health.allergies": ["asparagus"]}, name="asparagus"),
+    case("R30", "caution-shatavari-asparagus", HERBS | {"health.allergies": ["onion_family"]}, name="onion"),
+    case("S12.7", "caution-goats-rue-legume-family", HERBS | {"health.allergies": ["peanut"]}, name="peanut"),
+    case("S12.7", "caution-alfalfa-legume-family", HERBS | {"health.allergies": ["soy"]}, name="soy"),
+    # Sleep (R40-R43)
+    case("R42", "sleep-bedsharing-side-by-side", name="no-hazard"),
+    case("AAP22", "sleep-safe-basics", name="always"),
+    case("R43", "sleep-young-baby-note", name="6-weeks"),
+    # Wellbeing and other options (R45)
+    case("REV97", "support-network", name="always"),
+    case("IFE2", "eat-and-drink", name="always"),
+    case("practice", "relaxation-let-down", name="always"),
+    case("R45", "bodywork-no-evidence", {"goals.asked_about": ["bodywork"]}, name="asked"),
+]
+
+#: Every way a sleep hazard can be present (R14, R40, R41, addendum §12.4); unknown answers count as hazards.
+HAZARDS = {
+    "parent-smokes": {"health.smokes": "yes"},
+    "smoker-in-home-even-if-not-in-bed": {"health.household_smoke": "yes"},
+    "smoking-unknown": {"health.smokes": "unknown"},
+    "regular-alcohol": {"health.alcohol": "regular"},
+    "alcohol-unknown": {"health.alcohol": "unknown"},
+    "sedating-drugs": {"health.sedating_substances": "yes"},
+    "sedating-medicine": med("sedating"),
+    "sedating-unknown": {"health.sedating_substances": "unknown"},
+    "preterm": {B + "gestational_age_weeks": 35},
+    "gestation-unknown": {B + "gestational_age_weeks": None},
+    "low-birth-weight": {B + "birth_weight_g": 2400},
+    "birth-weight-unknown": {B + "birth_weight_g": None},
+    "sofa": {"situation.bed_hazards": ["sofa_or_armchair"]},
+    "sleeps-on-sofa": {B + "sleeps": "sofa_or_armchair"},
+    "waterbed-or-old-mattress": {"situation.bed_hazards": ["waterbed_or_soft_mattress"]},
+    "soft-bedding": {"situation.bed_hazards": ["soft_bedding_or_pillows"]},
+    "other-children-in-bed": {"situation.bed_hazards": ["other_children_in_bed"]},
+    "twins": twins(),
+    "pets": {"situation.bed_hazards": ["pets_in_bed"]},
+    "gaps": {"situation.bed_hazards": ["gaps_near_bed"]},
+    "carer-not-a-parent": {"parent.relationship": "grandparent"},
+    "never-breastfed-and-no-latch": NEVER_LACTATED,
+}
+FIRES += [case("R40", "sleep-hazard-no-bedsharing", changes, name=label) for label, changes in HAZARDS.items()]
+
+
+@pytest.mark.parametrize(("entry_id", "changes"), FIRES)
+def test_entry_fires(entry_id: str, changes: dict[str, Any]) -> None:
+    plan = plan_for(changes)
+    assert fired(plan, entry_id), f"{entry_id} should be in the plan"
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# Must not fire
+# ------------------------------------------------------------------------------------------------------------------
+
+NOT_FIRES = [
+    case("R01", "double-pumping", {"situation.pump": "none"}, name="no-pump"),
+    case("lever", "pump-comfort-fit", {"situation.pump": "none"}, name="no-pump-no-pain"),
+    case("lever", "power-pumping", name="not-asked"),
+    case("R03", "baby-not-latching-yet", name="latches"),
+    case("R04", "at-breast-supplementer", {B + "latches": "no"}, name="does-not-latch"),
+    case("R04", "at-breast-supplementer", {B + "latches": "unknown"}, name="latch-unknown"),
+    case("R10", "supplement-step-down", {"goals.reduce_supplement": "not_yet"}, name="not-yet"),
+    case("R10", "supplement-step-down", {B + "feeding.supplement_ml_per_24h": 0}, name="no-supplement"),
+    case("R13", "weight-check-needed", name="recent-gain-known"),
+    case("R44", "emergency-setting", name="clinic"),
+    case("R44", "refer-severe-malnutrition", {"health.conditions": ["malnutrition_moderate"]}, name="moderate"),
+    case("R47", "older-baby-6-months", OLDER_BABY, name="4-months"),
+    case("R46", "co-bathing", name="not-asked"),
+    case("R05", "expect-younger-baby", OLDER_BABY, name="17-weeks"),
+    case("R06", "expect-older-baby", name="6-weeks"),
+    case("R07", "expect-short-gap", name="3-weeks"),
+    case("R07", "expect-short-gap", {"lactation.last_milk_removal": None}, name="gap-unknown"),
+    case("R07", "expect-longer-gap", {"lactation.last_milk_removal": "2026-04-25"}, name="6-days"),
+    case("R07", "expect-longer-gap", NEVER_LACTATED, name="never-lactated"),
+    case("R08", "expect-limited-volume", name="full-supply-before"),
+    case("R08", "expect-limited-volume", NEVER_LACTATED, name="induced-lactation-instead"),
+    case("R08", "expect-induced-lactation", name="has-lactated"),
+    case("IFE2", "expect-after-menopause", name="not-menopausal"),
+    case("R21", "expect-supply-may-be-limited-health", name="no-risk-history"),
+    case(
+        "R22", "expect-breast-reduction", {"health.breast_surgeries": [{"kind": "augmentation"}]}, name="augmentation"
+    ),
+    case("R11", "urgent-weight-loss", name="gaining"),
+    case("R11", "urgent-weight-loss", {B + "current_weight_g": None, B + "weighed_on": None}, name="no-weight"),
+    case("R12", "urgent-dehydration", name="7-wet-diapers"),
+    case("R12", "urgent-dehydration", {B + "wet_diapers_24h": None}, name="uncounted-is-same-day-not-emergency"),
+    case("R12", "refer-few-wet-diapers", name="7-wet-diapers"),
+    case(
+        "R12",
+        "refer-few-wet-diapers",
+        {
+            B + "birth_date": "2026-04-28",
+            B + "current_weight_g": 3300,
+            B + "wet_diapers_24h": 3,
+            "lactation.last_milk_removal": "2026-04-29",
+            "lactation.duration_weeks": 0,
+        },
+        name="day-3",
+    ),
+    case("R13", "refer-slow-weight-gain", name="22-g-a-day"),
+    case("R13", "refer-slow-weight-gain", SLOW_GAIN | OLDER_BABY, name="over-16-weeks"),
+    case("R13", "refer-slow-weight-gain", {B + "current_weight_g": None, B + "weighed_on": None}, name="gain-unknown"),
+    case("R14", "refer-preterm-lbw", name="term"),
+    case("R14", "refer-preterm-lbw", {B + "gestational_age_weeks": None}, name="gestation-unknown"),
+    case("R14", "refer-birth-details-unknown", name="details-known"),
+    case(
+        "R14",
+        "refer-birth-details-unknown",
+        {B + "gestational_age_weeks": None, B + "birth_weight_g": 2300},
+        name="known-low-birth-weight",
+    ),
+    case("R18", "refer-possible-sheehan", name="no-history"),
+    case("R19", "refer-retained-placenta", name="no-history"),
+    case("R20", "refer-thyroid", {"health.conditions": ["hyperthyroidism"]}, name="hyperthyroid-goes-to-R21"),
+    case("R21", "refer-hormones-glandular", {"health.bmi": 29.0}, name="bmi-29"),
+    case("S12.1", "refer-theca-lutein-cyst", name="no-cyst"),
+    case("S12.1", "refer-placenta-capsules", {"health.placenta_capsules": "unknown"}, name="unknown"),
+    case(
+        "S12.1", "refer-heavy-smoking-alcohol", {"health.smokes": "yes", "health.alcohol": "regular"}, name="not-heavy"
+    ),
+    case("R15", "medicines-not-known", name="medicines-known"),
+    case("R15", "caution-pseudoephedrine", name="no-medicines"),
+    case("R16", "refer-estrogen-contraception", med("progestin_only_contraceptive"), name="progestin-only"),
+    case(
+        "R16",
+        "caution-progestin-contraception",
+        med("progestin_only_contraceptive", "estrogen_contraceptive"),
+        name="estrogen-referral-instead",
+    ),
+    case("R17", "refer-lactation-suppressing-drug", name="no-medicines"),
+    case("R32", "refer-prescription-galactogogue", {"goals.prescription_discussion": "unknown"}, name="not-asked"),
+    case("R35", "domperidone-position-us", name="no-prescription-discussion"),
+    case("R35", "domperidone-position-us", RX | {"consult.jurisdiction": "UK"}, name="uk"),
+    case("R33", "domperidone-position-uk-eu", RX, name="us"),
+    case("R32", "domperidone-position-australia", RX, name="us"),
+    case("R33", "caution-domperidone-heart-liver", RX, name="history-clear"),
+    case("R33", "caution-domperidone-heart-liver", {"health.conditions": ["heart_disease"]}, name="no-rx-talk"),
+    case("R34", "caution-metoclopramide-depression", RX, name="no-depression"),
+    case("R34", "caution-stopping-metoclopramide", med("domperidone"), name="domperidone"),
+    case("R23", "herbs-caution-general", {"goals.herbs_interest": "unsure"}, name="unsure-and-not-asked"),
+    *[
+        case(
+            "R23",
+            f"herb-{herb}",
+            {"goals.herbs_interest": "unsure", "goals.asked_about": ["herbs"]},
+            name=f"{herb}-not-opted-in",
+        )
+        for herb in [
+            "fenugreek",
+            "goats-rue",
+            "moringa",
+            "shatavari",
+            "alfalfa",
+            "stinging-nettle",
+            "blessed-thistle",
+            "milk-thistle",
+        ]
+    ],
+    case("R23", "herb-other-products", HERBS, name="no-blend-taken"),
+    case("R23", "exclude-herbs-history-unknown", HERBS, name="history-known"),
+    case("R24", "exclude-fenugreek-legume-allergy", HERBS | {"health.allergies": ["kiwi"]}, name="kiwi"),
+    case("R25", "exclude-goats-rue-fenugreek-diabetes", HERBS | {"health.conditions": ["pcos"]}, name="pcos"),
+    case(
+        "R25",
+        "refer-herbs-with-diabetes",
+        HERBS | {"health.conditions": ["diabetes_type_2"]},
+        name="open-to-herbs-but-not-taking",
+    ),
+    case("R26", "exclude-fenugreek-alfalfa-anticoagulant", HERBS, name="no-anticoagulant"),
+    case("R27", "caution-moringa-clotting", {"health.conditions": ["clotting_disorder"]}, name="no-herbs"),
+    case("R28", "exclude-alfalfa-lupus", HERBS, name="no-lupus"),
+    case("R29", "exclude-thistles-daisy-family-allergy", HERBS | {"health.allergies": ["peanut"]}, name="peanut"),
+    case("R30", "caution-shatavari-asparagus", {"health.allergies": ["asparagus"]}, name="no-herbs"),
+    case("S12.7", "caution-goats-rue-legume-family", {"health.allergies": ["peanut"]}, name="no-herbs"),
+    case("S12.7", "caution-alfalfa-legume-family", HERBS, name="no-legume-allergy"),
+    case("R40", "sleep-hazard-no-bedsharing", name="no-hazard"),
+    case("R43", "sleep-young-baby-note", OLDER_BABY, name="17-weeks"),
+    case("R45", "bodywork-no-evidence", name="not-asked"),
+]
+
+
+@pytest.mark.parametrize(("entry_id", "changes"), NOT_FIRES)
+def test_entry_does_not_fire(entry_id: str, changes: dict[str, Any]) -> None:
+    plan = plan_for(changes)
+    assert not fired(plan, entry_id), f"{entry_id} should not be in the plan"
+
+
+def test_every_entry_has_a_firing_and_a_non_firing_case() -> None:
+    firing = {p.values[0] for p in FIRES}
+    not_firing = {p.values[0] for p in NOT_FIRES}
+    always = {rid for rid, rule in LIBRARY.rules.items() if not rule.all and not rule.any}
+    exclusion_targets = {t for rule in LIBRARY.rules.values() for t in rule.entry.excludes}
+    assert set(LIBRARY.rules) - firing == set(), "entries with no case in which they fire"
+    # An entry that always applies can only be kept out by an exclusion (tested below).
+    missing = set(LIBRARY.rules) - not_firing - (always & exclusion_targets) - always
+    assert missing == set(), "entries with no case in which they do not fire"
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# Exclusions: the excluded entry is left out of the items and listed as left out, with the excluding entry
+# ------------------------------------------------------------------------------------------------------------------
+
+STEP_DOWN = "supplement-step-down"
+ALL_HERBS = [
+    "herb-fenugreek",
+    "herb-goats-rue",
+    "herb-moringa",
+    "herb-shatavari",
+    "herb-alfalfa",
+    "herb-stinging-nettle",
+    "herb-blessed-thistle",
+    "herb-milk-thistle",
+]
+SIDE_BY_SIDE = ["sleep-bedsharing-side-by-side", "sleep-young-baby-note"]
+
+
+def excl(row: str, changes: dict[str, Any], excluded: list[str], by: str, *, name: str) -> Any:
+    return pytest.param(changes, excluded, by, id=f"{row}-{name}")
+
+
+EXCLUSIONS = [
+    excl("R11", {B + "current_weight_g": 2900}, [STEP_DOWN], "urgent-weight-loss", name="weight-loss-stops-step-down"),
+    excl("R12", {B + "wet_diapers_24h": 5}, [STEP_DOWN], "refer-few-wet-diapers", name="few-diapers-stop-step-down"),
+    excl(
+        "R12",
+        {B + "wet_diapers_24h": None},
+        [STEP_DOWN],
+        "refer-few-wet-diapers",
+        name="uncounted-diapers-stop-step-down",
+    ),
+    excl(
+        "R12",
+        {B + "dehydration_signs": ["lethargy"]},
+        [STEP_DOWN],
+        "urgent-dehydration",
+        name="lethargy-stops-step-down",
+    ),
+    excl(
+        "R12",
+        {B + "wet_diapers_24h": 3},
+        ["refer-few-wet-diapers"],
+        "urgent-dehydration",
+        name="emergency-replaces-same-day",
+    ),
+    excl("R13", SLOW_GAIN, [STEP_DOWN], "refer-slow-weight-gain", name="slow-gain-stops-step-down"),
+    excl("R14", {B + "gestational_age_weeks": 34}, [STEP_DOWN], "refer-preterm-lbw", name="preterm-stops-step-down"),
+    excl(
+        "R17", med("cabergoline"), [STEP_DOWN], "refer-lactation-suppressing-drug", name="cabergoline-stops-step-down"
+    ),
+    excl(
+        "R23",
+        HERBS | {"health.allergies": None},
+        ALL_HERBS,
+        "exclude-herbs-history-unknown",
+        name="allergies-unknown-excludes-every-herb",
+    ),
+    excl(
+        "R23",
+        {"goals.herbs_taken": ["moringa"], "health.medications": None},
+        ["herb-moringa"],
+        "exclude-herbs-history-unknown",
+        name="medicines-unknown-excludes-a-herb-already-taken",
+    ),
+    excl(
+        "R24",
+        HERBS | {"health.allergies": ["peanut"]},
+        ["herb-fenugreek"],
+        "exclude-fenugreek-legume-allergy",
+        name="peanut-excludes-fenugreek",
+    ),
+    excl(
+        "R24",
+        HERBS | {"health.allergies": ["other_legume"]},
+        ["herb-fenugreek"],
+        "exclude-fenugreek-legume-allergy",
+        name="legume-excludes-fenugreek",
+    ),
+    excl(
+        "R24",
+        HERBS | {"health.conditions": ["asthma"]},
+        ["herb-fenugreek"],
+        "exclude-fenugreek-legume-allergy",
+        name="asthma-excludes-fenugreek",
+    ),
+    excl(
+        "R25",
+        HERBS | {"health.conditions": ["diabetes_type_2"]},
+        ["herb-goats-rue", "herb-fenugreek"],
+        "exclude-goats-rue-fenugreek-diabetes",
+        name="diabetes-excludes-goats-rue-and-fenugreek",
+    ),
+    excl(
+        "R25",
+        HERBS | med("antidiabetic"),
+        ["herb-goats-rue", "herb-fenugreek"],
+        "exclude-goats-rue-fenugreek-diabetes",
+        name="antidiabetic-excludes-goats-rue-and-fenugreek",
+    ),
+    excl(
+        "R26",
+        HERBS | med("anticoagulant"),
+        ["herb-fenugreek", "herb-alfalfa"],
+        "exclude-fenugreek-alfalfa-anticoagulant",
+        name="anticoagulant-excludes-fenugreek-and-alfalfa",
+    ),
+    excl(
+        "R28",
+        HERBS | {"health.conditions": ["lupus"]},
+        ["herb-alfalfa"],
+        "exclude-alfalfa-lupus",
+        name="lupus-excludes-alfalfa",
+    ),
+    excl(
+        "R29",
+        HERBS | {"health.allergies": ["daisy_family"]},
+        ["herb-blessed-thistle", "herb-milk-thistle"],
+        "exclude-thistles-daisy-family-allergy",
+        name="daisy-family-excludes-both-thistles",
+    ),
+    excl(
+        "R29",
+        HERBS | {"health.allergies": ["artichoke"]},
+        ["herb-blessed-thistle", "herb-milk-thistle"],
+        "exclude-thistles-daisy-family-allergy",
+        name="artichoke-excludes-both-thistles",
+    ),
+    excl(
+        "S12.7",
+        HERBS | {"health.allergies": ["peanut"], "health.conditions": ["lupus"]},
+        ["caution-alfalfa-legume-family"],
+        "exclude-alfalfa-lupus",
+        name="no-caution-for-an-excluded-herb",
+    ),
+    *[
+        excl("R40", changes, SIDE_BY_SIDE, "sleep-hazard-no-bedsharing", name=f"{label}-stops-bedsharing-info")
+        for label, changes in HAZARDS.items()
+    ],
+]
+
+
+@pytest.mark.parametrize(("changes", "excluded", "by"), EXCLUSIONS)
+def test_exclusion(changes: dict[str, Any], excluded: list[str], by: str) -> None:
+    plan = plan_for(changes)
+    assert fired(plan, by), f"{by} should fire"
+    for entry_id in excluded:
+        assert entry_id in LIBRARY.rules[by].entry.excludes
+        assert entry_id not in plan.item_ids(), f"{entry_id} is excluded but still in the plan"
+        assert entry_id in plan.excluded_ids(), f"{entry_id} is not listed as left out"
+        # Several entries may exclude the same one; the plan records the first, with its reason.
+        record = next(e for e in plan.exclusions if e.id == entry_id)
+        assert entry_id in LIBRARY.rules[record.by].entry.excludes
+        assert record.reason.strip()
+
+
+def test_step_down_schedule_is_withheld_when_the_step_down_is_excluded() -> None:
+    assert plan_for({}).feeding[0].step_down
+    assert not plan_for({B + "current_weight_g": 2900}).feeding[0].step_down
+
+
+@pytest.mark.parametrize("herb", ["herb-goats-rue", "herb-alfalfa"])
+def test_peanut_allergy_cautions_but_does_not_exclude_goats_rue_or_alfalfa(herb: str) -> None:
+    """Addendum §12.7: legume family, cross-reactivity with peanut not established: a caution, not an exclusion."""
+    plan = plan_for(HERBS | {"health.allergies": ["peanut"]})
+    assert herb in plan.item_ids()
+    assert herb not in plan.excluded_ids()
+    assert f"caution-{herb.removeprefix('herb-')}-legume-family" in plan.item_ids()
+
+
+def test_no_hazard_shows_both_sleep_views_and_never_a_bare_safe_to_co_sleep() -> None:
+    plan = plan_for({})
+    side = next(i for i in plan.items() if i.id == "sleep-bedsharing-side-by-side")
+    assert "AAP" in side.text and "La Leche League" in side.text and "Breastfeeding Medicine" in side.text
+    for item in plan.items():
+        assert "safe to co-sleep" not in item.text.lower()
+
+
+def test_hazard_names_the_risks_for_the_family() -> None:
+    plan = plan_for({"health.household_smoke": "yes", B + "gestational_age_weeks": 35})
+    hazard = next(i for i in plan.items() if i.id == "sleep-hazard-no-bedsharing")
+    assert hazard.because is not None
+    assert "smokes" in hazard.because and "born early" in hazard.because
+
+
+@pytest.mark.parametrize("label", list(HAZARDS))
+def test_every_hazard_is_named_in_the_because_text(label: str) -> None:
+    plan = plan_for(HAZARDS[label])
+    for item in (i for i in plan.items() if i.id == "sleep-hazard-no-bedsharing"):
+        assert item.because is not None
+        risks = item.because.removeprefix("These risks apply right now: ").removesuffix(".")
+        assert risks.strip(), f"{label}: the hazard fired but no risk is named"
+
+
+def test_unknown_jurisdiction_shows_every_domperidone_position() -> None:
+    plan = plan_for(RX | {"consult.jurisdiction": "unknown"})
+    positions = {"domperidone-position-us", "domperidone-position-uk-eu", "domperidone-position-australia"}
+    assert positions <= plan.item_ids()
+
+
+def test_nothing_excluded_is_also_recommended() -> None:
+    everything = (
+        HERBS
+        | RX
+        | {
+            "health.allergies": ["peanut", "ragweed"],
+            "health.conditions": ["lupus"],
+            "health.household_smoke": "yes",
+            B + "wet_diapers_24h": 3,
+        }
+    )
+    plan = plan_for(everything)
+    assert plan.item_ids() & plan.excluded_ids() == set()
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# The README's coverage table
+# ------------------------------------------------------------------------------------------------------------------
+
+
+def _readme_rows() -> dict[str, str]:
+    """Row id -> the 'Entries' cell of the coverage table."""
+    rows: dict[str, str] = {}
+    for line in README.read_text(encoding="utf-8").splitlines():
+        match = re.match(r"^\|\s*(R\d{2})\s*\|[^|]*\|([^|]*)\|", line)
+        if match:
+            rows[match.group(1)] = match.group(2).strip()
+    return rows
+
+
+def test_every_section_9_row_is_encoded_or_documented_as_left_out() -> None:
+    encoded = LIBRARY.encoded_rule_rows()
+    documented = _readme_rows()
+    left_out = {row for row, cell in documented.items() if "left out" in cell.lower()}
+    missing = [row for row in SECTION_9_ROWS if row not in encoded and row not in left_out]
+    assert missing == [], f"rows neither encoded nor documented as left out: {missing}"
+    assert set(SECTION_9_ROWS) <= set(documented), "every row needs a line in the README coverage table"
+
+
+def test_entries_name_only_rows_that_exist() -> None:
+    for rule_id, rule in LIBRARY.rules.items():
+        for row in rule.entry.rules:
+            assert row in SECTION_9_ROWS, f"{rule_id} names {row}, which is not a row of §9"
+
+
+@pytest.mark.parametrize("row", SECTION_9_ROWS)
+def test_readme_coverage_table_matches_the_library(row: str) -> None:
+    cell = _readme_rows()[row]
+    if "left out" in cell.lower():
+        assert row not in LIBRARY.encoded_rule_rows(), f"{row} is documented as left out but is encoded"
+        return
+    named = [name.strip() for name in cell.split(",") if name.strip()]
+    assert named, f"{row}: no entries named"
+    for entry_id in named:
+        assert entry_id in LIBRARY.rules, f"{row}: README names {entry_id}, which is not an entry"
+        assert row in LIBRARY.rules[entry_id].entry.rules, f"{row}: {entry_id} does not list {row} in its rules"
+    encoding = {rid for rid, rule in LIBRARY.rules.items() if row in rule.entry.rules}
+    assert encoding == set(named), f"{row}: README lists {sorted(named)}, library has {sorted(encoding)}"
