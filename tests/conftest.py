@@ -15,7 +15,7 @@ EXAMPLES = sorted((ROOT / "intake_forms" / "examples").glob("*.json"))
 
 BASE_INTAKE: dict[str, Any] = {
     "consult": {"date": "2026-05-01", "setting": "clinic", "jurisdiction": "US"},
-    "parent": {"name": "Robin Example", "relationship": "birth_parent"},
+    "parent": {"name": "Robin Example", "relationship": "birth_parent", "menopause": "no"},
     "babies": [
         {
             "name": "Sky",
@@ -48,6 +48,7 @@ BASE_INTAKE: dict[str, Any] = {
         "household_smoke": "no",
         "alcohol": "none",
         "sedating_substances": "no",
+        "placenta_capsules": "no",
     },
     "situation": {"pump": "double_electric", "supplementer": "has_one", "bedsharing": "never"},
     "goals": {"goal": "exclusive_breastfeeding", "herbs_interest": "no", "reduce_supplement": "yes"},

@@ -20,6 +20,7 @@ from careplan.intake import Intake
 from careplan.library import load_library
 from careplan.plan import Plan
 from careplan.rules import build_plan
+from tests.conftest import BASE_INTAKE, make_intake
 
 LIBRARY = load_library()
 README = Path(__file__).resolve().parent.parent / "careplan" / "library" / "README.md"
@@ -28,47 +29,8 @@ README = Path(__file__).resolve().parent.parent / "careplan" / "library" / "READ
 SECTION_9_ROWS = [f"R{n:02d}" for n in [*range(1, 36), *range(40, 48)]]
 
 #: A well, term, 6-week-old baby who latches; a parent with a known, clear history; no herbs, no medicines.
-BASE: dict[str, Any] = {
-    "consult": {"date": "2026-05-01", "setting": "clinic", "jurisdiction": "US"},
-    "parent": {"name": "Robin Table", "relationship": "birth_parent", "menopause": "no"},
-    "babies": [
-        {
-            "name": "Sky",
-            "birth_date": "2026-03-20",
-            "gestational_age_weeks": 39,
-            "birth_weight_g": 3400,
-            "current_weight_g": 4300,
-            "weighed_on": "2026-04-30",
-            "latches": "yes",
-            "wet_diapers_24h": 7,
-            "dirty_diapers_24h": 3,
-            "sleeps": "separate_surface_in_parents_room",
-            "feeding": {"milk": ["formula"], "supplement_ml_per_24h": 600, "feeds_per_24h": 8, "methods": ["cup"]},
-        }
-    ],
-    "lactation": {
-        "ever_lactated": "yes",
-        "breastfed_this_baby": "yes",
-        "duration_weeks": 2,
-        "last_milk_removal": "2026-04-10",
-        "full_supply_before": "yes",
-        "current_output": "drops",
-    },
-    "health": {
-        "conditions": [],
-        "allergies": [],
-        "medications": [],
-        "breast_surgeries": [],
-        "smokes": "no",
-        "household_smoke": "no",
-        "alcohol": "none",
-        "sedating_substances": "no",
-        "placenta_capsules": "no",
-    },
-    "situation": {"pump": "double_electric", "supplementer": "has_one", "bedsharing": "never"},
-    "goals": {"goal": "exclusive_breastfeeding", "herbs_interest": "no", "reduce_supplement": "yes"},
-    "consent": {"email_plan": True},
-}
+BASE: dict[str, Any] = BASE_INTAKE
+
 
 # Reusable changes ------------------------------------------------------------------------------------------------
 B = "babies.0."
@@ -96,17 +58,7 @@ def twins() -> dict[str, Any]:
 
 
 def make(changes: dict[str, Any]) -> Intake:
-    data = copy.deepcopy(BASE)
-    for dotted, value in changes.items():
-        target: Any = data
-        parts = dotted.split(".")
-        for part in parts[:-1]:
-            target = target[int(part)] if isinstance(target, list) else target.setdefault(part, {})
-        if isinstance(target, list):
-            target[int(parts[-1])] = value
-        else:
-            target[parts[-1]] = value
-    return Intake.model_validate(data)
+    return make_intake(**changes)
 
 
 def plan_for(changes: dict[str, Any]) -> Plan:
