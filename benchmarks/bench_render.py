@@ -1,0 +1,93 @@
+"""How long rendering a plan takes, against the floor of WeasyPrint alone on the same final HTML.
+
+Run: .venv/bin/python benchmarks/bench_render.py [--repeat N]
+
+In one run, on every example intake:
+  floor     WeasyPrint alone: the final HTML (all CSS inlined) to a PDF, one warm process, nothing else
+  careplan  careplan in process, warm: intake -> plan -> HTML -> PDF (write_plan_pdf)
+  command   `careplan render` as a whole command (a new process each time: imports, fonts, everything)
+  help      `careplan --help` (must stay light: no WeasyPrint import)
+Times are medians of N runs per example, summed over the examples; the ratios are what to watch (goal:
+careplan / floor <= 1.10).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from careplan import build_plan, load_intake, load_library  # noqa: E402
+from careplan.document import page_css, render_html, used_characters  # noqa: E402
+from careplan.pipeline import write_plan_pdf  # noqa: E402
+from careplan.practice import load_practice  # noqa: E402
+from careplan.render import _renderer, fonts_css  # noqa: E402
+
+EXAMPLES = sorted((ROOT / "intake_forms" / "examples").glob("*.json"))
+CAREPLAN = str(Path(sys.executable).with_name("careplan"))
+
+
+def median_time(action, repeat: int) -> float:  # type: ignore[no-untyped-def]
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    library = load_library()
+    practice = load_practice()
+    renderer = _renderer()
+    floor_fonts = FontConfiguration()
+    totals = {"floor": 0.0, "careplan": 0.0, "command": 0.0}
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder)
+        for path in EXAMPLES:
+            intake = load_intake(path)
+            plan = build_plan(intake, library)
+            html = render_html(plan, practice)
+            css = (renderer.base / "plan.css").read_text() + fonts_css(used_characters(html)) + page_css(plan, practice)
+            final = html.replace("</head>", f"<style>{css}</style></head>", 1)
+
+            def floor(final: str = final) -> None:
+                doc = weasyprint.HTML(string=final, base_url=renderer.base_url)
+                doc.write_pdf(str(out / "floor.pdf"), font_config=floor_fonts, pdf_variant="pdf/a-3b")
+
+            def in_process(intake=intake) -> None:  # type: ignore[no-untyped-def]
+                write_plan_pdf(intake, out / "careplan.pdf", library=library, practice=practice)
+
+            def command(path: Path = path) -> None:
+                subprocess.run([CAREPLAN, "render", str(path), "-o", str(out / "command.pdf")], check=True,
+                               capture_output=True)
+
+            floor()
+            in_process()  # warm both paths before timing
+            totals["floor"] += median_time(floor, args.repeat)
+            totals["careplan"] += median_time(in_process, args.repeat)
+            totals["command"] += median_time(command, max(1, args.repeat // 2))
+        help_time = median_time(lambda: subprocess.run([CAREPLAN, "--help"], check=True, capture_output=True), 5)
+    n = len(EXAMPLES)
+    print(f"examples: {n}, repeats: {args.repeat}")
+    for name, total in totals.items():
+        print(f"{name:9} {total / n * 1000:8.1f} ms per plan   ratio to floor {total / totals['floor']:.2f}")
+    print(f"help      {help_time * 1000:8.1f} ms")
+    print(f"careplan/floor = {totals['careplan'] / totals['floor']:.3f} (goal <= 1.10)")
+
+
+if __name__ == "__main__":
+    main()
