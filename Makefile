@@ -6,18 +6,24 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 DEMO   ?= intake_forms/examples/01-recent-weaning-term-baby.json
+DEMO_PDF ?= demo-output/care-plan.pdf
 
 # Debian packages WeasyPrint needs: Pango, and HarfBuzz-subset for fast font subsetting.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 # The shared libraries those packages provide, checked with ldconfig.
 SYSTEM_LIBS     := libpango-1.0.so.0 libpangoft2-1.0.so.0 libharfbuzz-subset.so.0
+# The tests also look at PDFs as pictures (pdftoppm, from poppler-utils).
+TEST_PACKAGES   := poppler-utils
 
-.PHONY: demo test install system-deps lint typecheck schema clean
+.PHONY: demo test install system-deps test-deps schema clean
 
 demo: install
 	$(BIN)/careplan plan $(DEMO)
+	@mkdir -p $(dir $(DEMO_PDF))
+	@echo "The PDF plan:"
+	@$(BIN)/careplan render $(DEMO) -o $(DEMO_PDF)
 
-test: install
+test: install test-deps
 	$(BIN)/ruff check careplan tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/careplan schema --check -o intake_forms/intake.schema.json
@@ -48,8 +54,19 @@ system-deps:
 	  exit 1; \
 	fi
 
+test-deps:
+	@command -v pdftoppm >/dev/null 2>&1 && exit 0; \
+	if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "careplan: installing $(TEST_PACKAGES) with apt-get"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(TEST_PACKAGES); \
+	else \
+	  echo "The tests need pdftoppm. Install it, then run make test again:"; \
+	  echo "  sudo apt-get install -y $(TEST_PACKAGES)"; \
+	  exit 1; \
+	fi
+
 schema: install
 	$(BIN)/careplan schema -o intake_forms/intake.schema.json
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache demo-output

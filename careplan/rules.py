@@ -147,6 +147,7 @@ def build_plan(intake: Intake, library: Library) -> Plan:
         return removed.get((entry_id, firing.baby.name)) or removed.get((entry_id, None))
 
     items: list[PlanItem] = []
+    kept: dict[str, list[_Firing]] = {}
     exclusions: dict[tuple[str, str], Exclusion] = {}
     kept_step_down: set[str] = set()
     step_down_reasons: dict[str, str] = {}
@@ -179,23 +180,28 @@ def build_plan(intake: Intake, library: Library) -> Plan:
             continue
         if entry.id == STEP_DOWN_ENTRY:
             kept_step_down.update(baby_names or [b.name for b in intake.babies])
-        items.append(
-            PlanItem(
-                id=entry.id,
-                kind=entry.kind,
-                section=entry.plan_section,
-                title=_fill(entry.title, language, filled) or entry.id,
-                text=_fill(entry.text, language, filled) or "",
-                why=_fill(entry.why, language, filled),
-                because=_fill(entry.because, language, filled),
-                clinician_note=entry.clinician_note,
-                sources=_sources(library, entry.sources),
-                rules=entry.rules,
-                babies=baby_names,
-                trace=firing.traces,
+        kept.setdefault(entry.id, []).append(firing)
+
+    for group in kept.values():
+        for firing, babies in _together(group, intake.babies):
+            entry = firing.rule.entry
+            filled = values(firing) | {"baby_name": _names(babies)} if babies else values(firing)
+            items.append(
+                PlanItem(
+                    id=entry.id,
+                    kind=entry.kind,
+                    section=entry.plan_section,
+                    title=_fill(entry.title, language, filled) or entry.id,
+                    text=_fill(entry.text, language, filled) or "",
+                    why=_fill(entry.why, language, filled),
+                    because=_fill(entry.because, language, filled),
+                    clinician_note=entry.clinician_note,
+                    sources=_sources(library, entry.sources),
+                    rules=entry.rules,
+                    babies=[b.name for b in babies],
+                    trace=[t for f in group for t in f.traces] if len(babies) > 1 else firing.traces,
+                )
             )
-        )
-    items = _merge_twins(items)
 
     order = {entry_id: library.rules[entry_id].entry.priority for entry_id in library.rules}
     first = list(KIND_SECTIONS.values())
@@ -257,16 +263,13 @@ def build_plan(intake: Intake, library: Library) -> Plan:
     )
 
 
-def _merge_twins(items: list[PlanItem]) -> list[PlanItem]:
-    """One item for several babies when the words are the same for each."""
-    merged: dict[tuple[str, str, str], PlanItem] = {}
-    for item in items:
-        key = (item.id, item.title, item.text)
-        if key in merged and item.babies:
-            previous = merged[key]
-            merged[key] = previous.model_copy(
-                update={"babies": previous.babies + item.babies, "trace": previous.trace + item.trace}
-            )
-        else:
-            merged[key] = item
-    return list(merged.values())
+def _together(group: list[_Firing], babies: list[Baby]) -> list[tuple[_Firing, list[Baby]]]:
+    """An entry that fired for every baby with the same values becomes one item naming them all (twins);
+    otherwise one item per baby, or one for the whole family."""
+    per_baby = [f for f in group if f.baby is not None]
+    if not per_baby:
+        return [(f, []) for f in group]
+    same = len(babies) > 1 and len(per_baby) == len(babies) and all(f.params == per_baby[0].params for f in per_baby)
+    if same:
+        return [(per_baby[0], list(babies))]
+    return [(f, [f.baby]) for f in per_baby if f.baby is not None]
