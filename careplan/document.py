@@ -15,10 +15,12 @@ from functools import cache
 from pathlib import Path
 
 import jinja2
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from careplan import __version__
 from careplan.assets import templates_dir
+from careplan.errors import CareplanError
 from careplan.plan import Plan, SourceRef
 from careplan.practice import Practice
 
@@ -187,8 +189,19 @@ def render_html(plan: Plan, practice: Practice, *, logo_url: str | None = None, 
     """The plan as an HTML document for WeasyPrint. ``logo_url`` is the URL the renderer will allow for the
     logo; ``templates`` is a practice's folder of template overrides."""
     context = DocumentContext(plan=plan, practice=practice, logo=logo_url)
-    template = _environment(templates).get_template("plan.html")
-    return template.render(plan=plan, practice=practice, doc=context)
+    try:
+        template = _environment(templates).get_template("plan.html")
+        return template.render(plan=plan, practice=practice, doc=context)
+    except SecurityError as exc:
+        raise TemplateProblem([f"template: not allowed in the sandbox: {exc}"]) from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateProblem([f"{exc.filename or exc.name}: line {exc.lineno}: {exc.message}"]) from None
+    except jinja2.TemplateError as exc:
+        raise TemplateProblem([f"template: {exc.message or type(exc).__name__}"]) from None
+
+
+class TemplateProblem(CareplanError):
+    """A template (usually a practice's own) is broken or tried something the sandbox forbids."""
 
 
 def used_characters(html: str) -> set[int]:

@@ -40,7 +40,7 @@ def write_plan_pdf(
     """Build the plan for ``intake`` and write it as a PDF (and optionally the HTML) with the intake embedded."""
     plan = build_plan(intake, library)
     logo = practice.logo.resolve().as_uri() if practice.logo is not None else None
-    html = render_html(plan, practice, logo_url=logo)
+    html = render_html(plan, practice, logo_url=logo, templates=practice.templates)
     if html_output is not None:
         html_output.write_text(html, encoding="utf-8")
         html_output.chmod(0o600)
@@ -50,7 +50,7 @@ def write_plan_pdf(
         data=intake.model_dump_json(indent=2).encode("utf-8"),
         description="The careplan intake this plan was built from (JSON).",
     )
-    folders = (practice.asset_folder,) if practice.asset_folder is not None else ()
+    folders = tuple(f for f in (practice.asset_folder, practice.templates) if f is not None)
     warnings = render_pdf(
         html,
         output,

@@ -61,9 +61,14 @@ class Practice(_Strict):
     disclaimer: Annotated[str, Field(title="disclaimer", max_length=2000)] = DEFAULT_DISCLAIMER
     footer: Annotated[str | None, Field(title="footer text", max_length=300)] = None
     emergency_number: Annotated[str | None, Field(title="emergency number", max_length=20)] = None
+    templates: Annotated[
+        Path | None, Field(title="template folder", description="Your own versions of any of careplan's templates.")
+    ] = None
 
     @model_validator(mode="after")
     def _logo_is_usable(self) -> Practice:
+        if self.templates is not None and not self.templates.is_dir():
+            raise ValueError("the templates folder does not exist")
         if self.logo is None:
             return self
         if self.logo.suffix.lower() not in (".png", ".svg"):
@@ -96,8 +101,9 @@ def load_practice(path: str | Path | None = None) -> Practice:
         raise InputError([f"{path}: cannot be read ({type(exc).__name__})"]) from None
     except tomllib.TOMLDecodeError as exc:
         raise InputError([f"{path}: not valid TOML: {exc}"]) from None
-    if isinstance(data.get("logo"), str):
-        data["logo"] = (path.parent / data["logo"]).resolve()
+    for key in ("logo", "templates"):
+        if isinstance(data.get(key), str):
+            data[key] = (path.parent / data[key]).resolve()
     try:
         return Practice.model_validate(data)
     except ValidationError as exc:
@@ -119,6 +125,10 @@ paper = "Letter"
 
 # Shown on the first page and at the end of the plan.
 disclaimer = "This plan supports, and does not replace, care from your baby's doctor and your own. If you are worried about your baby, call your doctor or your local emergency number."
+
+# A folder with your own versions of careplan's templates (plan.html, _cover.html, ...), used before the
+# built-in ones. Templates run in a sandbox; copy the built-in ones from careplan's templates/ folder to start.
+# templates = "my-templates"
 
 # A short line at the bottom of every page (optional).
 # footer = "Riverside Lactation Care - 555-0100 - riverside.example.org"
