@@ -122,6 +122,7 @@ class Plan(_Frozen):
     schema_version: Literal["1.0"] = "1.0"
     plan_type: Literal["relactation"] = "relactation"
     language: str
+    requested_language: str
     consult_date: date
     parent_name: str
     baby_names: list[str]

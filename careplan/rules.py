@@ -116,7 +116,9 @@ def _sources(library: Library, ids: list[str]) -> list[SourceRef]:
 
 def build_plan(intake: Intake, library: Library) -> Plan:
     """Build the care plan for ``intake`` from ``library``."""
-    language = intake.parent.preferred_language
+    requested = intake.parent.preferred_language
+    written = {lang for rule in library.rules.values() for lang in rule.entry.text}
+    language = next((lang for lang in (requested, requested.split("-")[0]) if lang in written), "en")
     firings: list[_Firing] = []
     for rule_id in sorted(library.rules):
         rule = library.rules[rule_id]
@@ -235,6 +237,7 @@ def build_plan(intake: Intake, library: Library) -> Plan:
     sources = {ref.id: ref for ref in _sources(library, sorted(set(computed_ids)))}
     return Plan(
         language=language,
+        requested_language=requested,
         consult_date=intake.consult.date,
         parent_name=intake.parent.name,
         baby_names=[b.name for b in intake.babies],

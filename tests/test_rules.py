@@ -141,7 +141,8 @@ def test_timeline_counts_from_the_consult_date(library: Library) -> None:
 
 def test_text_follows_the_parents_language_with_english_fallback(library: Library) -> None:
     plan = build_plan(make_intake(**{"parent.preferred_language": "xx"}), library)
-    assert plan.language == "xx"
+    assert plan.language == "en", "the plan is written in English when no text exists in the language asked for"
+    assert plan.requested_language == "xx"
     assert plan.items()[0].text  # English text used where no translation exists
 
 
