@@ -173,24 +173,10 @@ def extract(pdf: Path, output: Path | None) -> None:
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
         return
-    _write_private(output, data)
+    from careplan.files import write_atomic
+
+    write_atomic(output, data)
     click.echo(str(output))
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    """Write a file only its owner can read (it holds health information), replacing it atomically."""
-    import os
-    import tempfile
-
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent if str(path.parent) else ".")
-    try:
-        os.write(fd, data)
-        os.fchmod(fd, 0o600)
-        os.close(fd)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 @cli.group()
@@ -267,3 +253,4 @@ def schema(output: Path | None, check: bool) -> None:
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="careplan")
+

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, time
 from pathlib import Path
 
 from careplan.document import page_css, render_html
+from careplan.files import write_atomic
 from careplan.intake import Intake
 from careplan.library import Library
 from careplan.plan import Plan
@@ -41,9 +42,6 @@ def write_plan_pdf(
     plan = build_plan(intake, library)
     logo = practice.logo.resolve().as_uri() if practice.logo is not None else None
     html = render_html(plan, practice, logo_url=logo, templates=practice.templates)
-    if html_output is not None:
-        html_output.write_text(html, encoding="utf-8")
-        html_output.chmod(0o600)
     created = datetime.combine(intake.consult.date, time(12, 0), tzinfo=UTC)
     embedded = EmbeddedFile(
         name=INTAKE_ATTACHMENT,
@@ -60,4 +58,6 @@ def write_plan_pdf(
         variant=variant,
         asset_folders=folders,
     )
+    if html_output is not None:  # only once the PDF is safely written
+        write_atomic(html_output, html.encode("utf-8"))
     return Rendered(plan=plan, pdf=output, html=html, warnings=warnings)

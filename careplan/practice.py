@@ -10,7 +10,7 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from careplan.errors import InputError, describe_validation_error
 
@@ -65,19 +65,25 @@ class Practice(_Strict):
         Path | None, Field(title="template folder", description="Your own versions of any of careplan's templates.")
     ] = None
 
-    @model_validator(mode="after")
-    def _logo_is_usable(self) -> Practice:
-        if self.templates is not None and not self.templates.is_dir():
-            raise ValueError("the templates folder does not exist")
-        if self.logo is None:
-            return self
-        if self.logo.suffix.lower() not in (".png", ".svg"):
+    @field_validator("logo")
+    @classmethod
+    def _logo_is_usable(cls, logo: Path | None) -> Path | None:
+        if logo is None:
+            return None
+        if logo.suffix.lower() not in (".png", ".svg"):
             raise ValueError("logo must be a .png or .svg file")
-        if not self.logo.is_file():
+        if not logo.is_file():
             raise ValueError("logo file not found")
-        if self.logo.stat().st_size > MAX_LOGO_BYTES:
+        if logo.stat().st_size > MAX_LOGO_BYTES:
             raise ValueError("logo is larger than 2 MB")
-        return self
+        return logo
+
+    @field_validator("templates")
+    @classmethod
+    def _templates_exist(cls, folder: Path | None) -> Path | None:
+        if folder is not None and not folder.is_dir():
+            raise ValueError("the templates folder does not exist")
+        return folder
 
     @property
     def asset_folder(self) -> Path | None:

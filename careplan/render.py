@@ -17,8 +17,6 @@ import hashlib
 import io
 import json
 import logging
-import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,6 +29,7 @@ from urllib.request import url2pathname
 
 from careplan.assets import templates_dir
 from careplan.errors import CareplanError
+from careplan.files import write_atomic
 
 Variant = Literal["pdf/a-3b", "pdf/ua-1"]
 VARIANTS: tuple[Variant, ...] = ("pdf/a-3b", "pdf/ua-1")
@@ -123,14 +122,13 @@ def fonts_css(characters: set[int]) -> str:
     a character the body font lacks needs it. A plan in English loads four small files, not the CJK and emoji sets.
     """
     faces = _font_faces()
-    body = [face for face in faces if face["family"] == BODY_FONT]
-    covered = {c for c in characters for face in body for low, high in face["ranges"] if low <= c <= high}
+    core = [face for face in faces if face["family"] == BODY_FONT and "-latin-ext-" not in face["file"]]
+    covered = {c for c in characters for face in core for low, high in face["ranges"] if low <= c <= high}
     missing = characters - covered
     rules = []
     families: list[str] = []
     for face in faces:
-        latin = face["family"] == BODY_FONT and "-latin-ext-" not in face["file"]
-        if latin or any(low <= c <= high for c in missing for low, high in face["ranges"]):
+        if face in core or any(low <= c <= high for c in missing for low, high in face["ranges"]):
             family = _face_family(face)
             rules.append(
                 f'@font-face {{ font-family: "{family}"; font-weight: {face["weight"]}; '
@@ -198,24 +196,6 @@ def _collect_warnings() -> Iterator[list[str]]:
         logger.removeHandler(handler)
 
 
-def _atomic_write(target: Path, write: Any) -> None:
-    """Write through ``write(path)`` to a temporary file beside ``target`` (mode 0600), then rename it into place.
-    On any failure the temporary file is removed and ``target`` is untouched."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    os.close(fd)
-    temp = Path(temp_name)
-    try:
-        os.chmod(temp, 0o600)
-        write(temp)
-        with temp.open("rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-
-
 def render_pdf(
     html: str,
     output: str | Path,
@@ -242,7 +222,8 @@ def render_pdf(
 
     when = created or datetime(2000, 1, 1, tzinfo=UTC)
     fetcher = renderer.fetcher_class((renderer.base, *asset_folders))
-    stylesheets = [renderer.main_css, renderer.fonts(fonts_css(used_characters(html)))]
+    characters = used_characters(html) | {ord(c) for c in page_css}  # the running header and footer too
+    stylesheets = [renderer.main_css, renderer.fonts(fonts_css(characters))]
     if page_css:
         stylesheets.append(weasyprint.CSS(string=page_css, url_fetcher=fetcher, font_config=renderer.font_config))
     attachments = [
@@ -275,7 +256,7 @@ def render_pdf(
 
     with _collect_warnings() as warnings:
         try:
-            _atomic_write(Path(output), write)
+            write_atomic(Path(output), write)
         except FatalURLFetchingError:
             raise RenderError(
                 [f"{output}: not written: the document asked for a file or address outside careplan's assets"]
