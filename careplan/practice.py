@@ -10,7 +10,7 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from careplan.errors import InputError, describe_validation_error
 
@@ -45,6 +45,48 @@ class Contact(_Strict):
     address: Annotated[str | None, Field(title="address", max_length=500)] = None
 
 
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
+class Smtp(_Strict):
+    """How the practice sends email. The password is never stored here: it comes from the environment variable
+    named by ``password_env`` or from the system keyring (service "careplan", the SMTP user)."""
+
+    host: Annotated[str, Field(title="SMTP host", min_length=1, max_length=255)]
+    port: Annotated[int | None, Field(title="SMTP port", ge=1, le=65535)] = None
+    security: Annotated[
+        Literal["tls", "starttls", "plain"],
+        Field(
+            title="connection security",
+            description="tls (implicit, port 465), starttls (587), or plain (loopback only)",
+        ),
+    ] = "tls"
+    user: Annotated[str | None, Field(title="SMTP user", max_length=255)] = None
+    password_env: Annotated[str, Field(title="password environment variable", pattern=r"^[A-Z_][A-Z0-9_]*$")] = (
+        "CAREPLAN_SMTP_PASSWORD"  # noqa: S105 - the name of a variable, not a password
+    )
+    from_address: Annotated[str, Field(title="from address", max_length=255, pattern=r"^[^@\s]+@[^@\s]+$")]
+    from_name: Annotated[str | None, Field(title="from name", max_length=200)] = None
+    reply_to: Annotated[str | None, Field(title="reply-to address", max_length=255, pattern=r"^[^@\s]+@[^@\s]+$")] = (
+        None
+    )
+    copy_to: Annotated[
+        str | None, Field(title="copy to the practice (Bcc)", max_length=255, pattern=r"^[^@\s]+@[^@\s]+$")
+    ] = None
+    ca_file: Annotated[Path | None, Field(title="CA certificates file", description="Only for a private CA.")] = None
+    timeout_seconds: Annotated[float, Field(title="timeout (seconds)", gt=0, le=300)] = 30.0
+
+    @model_validator(mode="after")
+    def _plain_only_on_loopback(self) -> Smtp:
+        if self.security == "plain" and self.host.lower() not in LOOPBACK_HOSTS and not self.host.startswith("127."):
+            raise ValueError("plain (unencrypted) SMTP is only allowed to a server on this computer (loopback)")
+        return self
+
+    @property
+    def effective_port(self) -> int:
+        return self.port or {"tls": 465, "starttls": 587, "plain": 25}[self.security]
+
+
 DEFAULT_DISCLAIMER = (
     "This plan supports, and does not replace, care from your baby's doctor and your own. "
     "If you are worried about your baby, call your doctor or your local emergency number."
@@ -61,6 +103,10 @@ class Practice(_Strict):
     disclaimer: Annotated[str, Field(title="disclaimer", max_length=2000)] = DEFAULT_DISCLAIMER
     footer: Annotated[str | None, Field(title="footer text", max_length=300)] = None
     emergency_number: Annotated[str | None, Field(title="emergency number", max_length=20)] = None
+    smtp: Annotated[Smtp | None, Field(title="email settings")] = None
+    data_folder: Annotated[
+        Path | None, Field(title="data folder", description="Where careplan keeps the email send ledger.")
+    ] = None
     templates: Annotated[
         Path | None, Field(title="template folder", description="Your own versions of any of careplan's templates.")
     ] = None
@@ -107,9 +153,20 @@ def load_practice(path: str | Path | None = None) -> Practice:
         raise InputError([f"{path}: cannot be read ({type(exc).__name__})"]) from None
     except tomllib.TOMLDecodeError as exc:
         raise InputError([f"{path}: not valid TOML: {exc}"]) from None
-    for key in ("logo", "templates"):
+    for key in ("logo", "templates", "data_folder"):
         if isinstance(data.get(key), str):
             data[key] = (path.parent / data[key]).resolve()
+    smtp = data.get("smtp")
+    if isinstance(smtp, dict):
+        if "password" in smtp:
+            raise InputError(
+                [
+                    f"{path}: smtp › password: never put a password in the practice file; set the environment variable "
+                    f"{smtp.get('password_env', 'CAREPLAN_SMTP_PASSWORD')} or store it in the system keyring"
+                ]
+            )
+        if isinstance(smtp.get("ca_file"), str):
+            smtp["ca_file"] = (path.parent / smtp["ca_file"]).resolve()
     try:
         return Practice.model_validate(data)
     except ValidationError as exc:
@@ -141,6 +198,20 @@ disclaimer = "This plan supports, and does not replace, care from your baby's do
 
 # The emergency number to print. Leave it out to use the one for the family's country or region.
 # emergency_number = "911"
+
+# Where careplan keeps its email send ledger (which plans were sent). Default: ~/.local/share/careplan
+# data_folder = "careplan-data"
+
+# Sending plans by email (optional). The password is never stored here: set the environment variable named by
+# password_env (default CAREPLAN_SMTP_PASSWORD), or store it in the system keyring under service "careplan".
+# [smtp]
+# host = "smtp.example.org"
+# security = "tls"          # "tls" (port 465) or "starttls" (port 587); certificates are always verified
+# user = "jordan@riverside.example.org"
+# from_address = "jordan@riverside.example.org"
+# from_name = "Riverside Lactation Care"
+# reply_to = "hello@riverside.example.org"
+# copy_to = "records@riverside.example.org"   # a Bcc copy to the practice
 
 [colours]
 # Six-digit hex colours.

@@ -1,0 +1,52 @@
+"""The practice file's email settings: never a password in the file, never plain SMTP off this computer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from careplan.errors import InputError
+from careplan.practice import STARTER, load_practice
+
+SMTP = '[smtp]\nhost = "{host}"\nsecurity = "{security}"\nfrom_address = "plans@example.org"\n'
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "practice.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_starter_file_loads(tmp_path: Path) -> None:
+    practice = load_practice(write(tmp_path, STARTER))
+    assert practice.name == "Riverside Lactation Care"
+    assert practice.smtp is None
+
+
+def test_password_in_the_file_is_refused_without_echoing_it(tmp_path: Path) -> None:
+    path = write(tmp_path, SMTP.format(host="smtp.example.org", security="tls") + 'password = "hunter2-secret"\n')
+    with pytest.raises(InputError) as caught:
+        load_practice(path)
+    assert len(caught.value.lines) == 1
+    assert "never put a password" in caught.value.lines[0]
+    assert "hunter2-secret" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("host", "ok"),
+    [("127.0.0.1", True), ("localhost", True), ("::1", True), ("smtp.example.org", False), ("10.0.0.5", False)],
+)
+def test_plain_smtp_only_on_loopback(tmp_path: Path, host: str, ok: bool) -> None:
+    path = write(tmp_path, SMTP.format(host=host, security="plain"))
+    if ok:
+        assert load_practice(path).smtp is not None
+    else:
+        with pytest.raises(InputError, match="only allowed to a server on this computer"):
+            load_practice(path)
+
+
+@pytest.mark.parametrize(("security", "port"), [("tls", 465), ("starttls", 587)])
+def test_default_ports(tmp_path: Path, security: str, port: int) -> None:
+    smtp = load_practice(write(tmp_path, SMTP.format(host="smtp.example.org", security=security))).smtp
+    assert smtp is not None and smtp.effective_port == port
