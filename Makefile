@@ -38,32 +38,29 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
+# Install Debian packages as root with apt-get, or say exactly what to run: $(call apt_install,PACKAGES,WHY)
+define apt_install
+if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+  echo "careplan: installing $(1) with apt-get"; \
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1); \
+else \
+  echo "careplan: $(2) Install them, then run make again:"; \
+  echo "  sudo apt-get install -y $(1)"; \
+  exit 1; \
+fi
+endef
+
 system-deps:
 	@missing=""; \
 	for lib in $(SYSTEM_LIBS); do \
 	  ldconfig -p 2>/dev/null | grep -q "$$lib" || missing="$$missing $$lib"; \
 	done; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
-	echo "careplan: missing system libraries:$$missing"; \
-	if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
-	  echo "careplan: installing $(SYSTEM_PACKAGES) with apt-get"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES); \
-	else \
-	  echo "Install them, then run make again:"; \
-	  echo "  sudo apt-get install -y $(SYSTEM_PACKAGES)"; \
-	  exit 1; \
-	fi
+	$(call apt_install,$(SYSTEM_PACKAGES),WeasyPrint needs system libraries that are missing:$$missing.)
 
 test-deps:
-	@command -v pdftoppm >/dev/null 2>&1 && exit 0; \
-	if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
-	  echo "careplan: installing $(TEST_PACKAGES) with apt-get"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(TEST_PACKAGES); \
-	else \
-	  echo "The tests need pdftoppm. Install it, then run make test again:"; \
-	  echo "  sudo apt-get install -y $(TEST_PACKAGES)"; \
-	  exit 1; \
-	fi
+	@if command -v pdftoppm >/dev/null 2>&1; then exit 0; fi; \
+	$(call apt_install,$(TEST_PACKAGES),the tests need pdftoppm.)
 
 schema: install
 	$(BIN)/careplan schema -o intake_forms/intake.schema.json
