@@ -254,3 +254,42 @@ def main() -> None:
     """Console-script entry point."""
     cli(prog_name="careplan")
 
+
+@cli.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Intake JSON to write.")
+@click.option("--resume", type=click.Path(dir_okay=False, path_type=Path), help="Continue a saved interview.")
+@click.option(
+    "--from", "previous", type=click.Path(dir_okay=False, path_type=Path), help="Start a follow-up from this intake."
+)
+@click.option("--render", is_flag=True, help="Also write the PDF plan beside the intake.")
+@click.option("--practice", type=click.Path(dir_okay=False, path_type=Path), help="Practice file (TOML).")
+@library_option
+def interview(
+    output: Path | None,
+    resume: Path | None,
+    previous: Path | None,
+    render: bool,
+    practice: Path | None,
+    libraries: tuple[Path, ...],
+) -> None:
+    """Fill in an intake during the consult, one question at a time.
+
+    Every answer is saved as you go; Ctrl-C stops, and --resume continues where it stopped.
+
+    Example: careplan interview -o intake.json --render --practice practice.toml
+    """
+    from careplan.interview import InterviewInterrupted, run_interview
+
+    if resume is not None and previous is not None:
+        raise click.UsageError("--resume and --from cannot be used together")
+    try:
+        run_interview(
+            output, resume=resume, previous=previous, render=render, practice=practice, libraries=libraries
+        )
+    except InterviewInterrupted as exc:
+        try:  # the terminal may be gone
+            for line in exc.lines:
+                click.echo(line, err=True)
+        except OSError:
+            pass
+        sys.exit(exc.exit_code)

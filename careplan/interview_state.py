@@ -1,0 +1,324 @@
+"""The interview's answers: turned into an intake, saved as they come, carried into a follow-up visit.
+
+* :func:`build_data` turns the flat answers into intake JSON; :func:`provisional` does the same with placeholders
+  for required fields not asked yet, so an unfinished intake can be validated and run through the rules.
+* :func:`save_partial` writes the answers and where the interview is, atomically, readable by the owner only
+  (mode 0600: it is health information), after every answer; :func:`load_partial` reads it back for ``--resume``.
+* :func:`follow_up_answers` starts a follow-up visit from the last intake.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import tempfile
+import typing
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from careplan.errors import InputError, _submodel
+from careplan.intake import Intake
+from careplan.interview_form import MISSING, Form, Group, Path_, Question, dotted, split_key
+
+PARTIAL_FORMAT = "careplan-interview-partial"
+PARTIAL_VERSION = 1
+MAX_PARTIAL_BYTES = 2 * 1024 * 1024
+PLACEHOLDER_TEXT = "?"
+
+
+@dataclass
+class State:
+    """Everything needed to continue an interview: what the partial file holds."""
+
+    answers: dict[str, Any]
+    output: Path
+    partial: Path
+    previous: dict[str, Any] = field(default_factory=dict)  # the last visit's answers to questions asked afresh
+    render: bool = False
+    practice: str | None = None
+    libraries: list[str] = field(default_factory=list)
+    phase: str = "asking"
+    position: str | None = None
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Answers -> intake
+# --------------------------------------------------------------------------------------------------------------
+
+
+def set_path(data: dict[str, Any], path: Path_, value: Any) -> None:
+    target: Any = data
+    for index, part in enumerate(path):
+        last = index == len(path) - 1
+        following = None if last else path[index + 1]
+        blank: Any = [] if isinstance(following, int) else {}
+        if isinstance(part, int):
+            while len(target) <= part:
+                target.append({})
+            if last:
+                target[part] = value
+            else:
+                if not isinstance(target[part], dict | list):
+                    target[part] = blank
+                target = target[part]
+        elif last:
+            target[part] = value
+        else:
+            if not isinstance(target.get(part), dict | list):
+                target[part] = blank
+            target = target[part]
+
+
+def get_path(data: Any, path: Path_) -> Any:
+    for part in path:
+        if isinstance(part, int):
+            if not isinstance(data, list) or part >= len(data):
+                return MISSING
+        elif not isinstance(data, dict) or part not in data:
+            return MISSING
+        data = data[part]
+    return data
+
+
+def build_data(form: Form, answers: dict[str, Any]) -> dict[str, Any]:
+    """The intake JSON these answers give (required fields not yet answered are simply absent)."""
+    walk = form.walk(answers)
+    data: dict[str, Any] = {}
+    for slot in walk.slots:
+        if slot.key not in answers:
+            continue
+        value = answers[slot.key]
+        if slot.kind == "field":
+            set_path(data, slot.path, copy.deepcopy(value))
+        elif slot.kind == "gate":
+            if value == "unknown":
+                set_path(data, slot.path, None)
+            elif get_path(data, slot.path) is MISSING or value == "none":
+                set_path(data, slot.path, [])
+        elif slot.kind == "add" and slot.index == 0 and get_path(data, slot.path) is MISSING:
+            set_path(data, slot.path, [])
+    for key, value in walk.implied.items():
+        set_path(data, tuple(int(p) if p.isdigit() else p for p in key.split(".")), copy.deepcopy(value))
+    return data
+
+
+def _placeholder(info: Any, on: str) -> Any:
+    base = info.annotation
+    if typing.get_origin(base) is typing.Literal:
+        return typing.get_args(base)[0]
+    if base is date:
+        return on
+    if base is str:
+        return PLACEHOLDER_TEXT
+    if base in (int, float):
+        low = next((getattr(m, "ge", None) for m in info.metadata if getattr(m, "ge", None) is not None), 1)
+        return low
+    sub = _submodel(base)
+    if sub is not None:
+        filled = fill_required(sub, {}, on)
+        return [filled] if typing.get_origin(base) is list else filled
+    return None
+
+
+def fill_required(model: type[BaseModel], data: dict[str, Any], on: str) -> dict[str, Any]:
+    """Put placeholders in required fields that have no value yet (in place); for checks only, never saved."""
+    for name, info in model.model_fields.items():
+        if name not in data or (info.is_required() and data[name] in ([], None)):
+            if info.is_required():
+                data[name] = _placeholder(info, on)
+            continue
+        sub = _submodel(info.annotation)
+        value = data[name]
+        if sub is None or value is None:
+            continue
+        if isinstance(value, list):
+            for item in value:
+                if isinstance(item, dict):
+                    fill_required(sub, item, on)
+        elif isinstance(value, dict):
+            fill_required(sub, value, on)
+    return data
+
+
+def provisional(form: Form, answers: dict[str, Any], today: date) -> dict[str, Any]:
+    """The intake so far, with placeholders where a required answer is still missing."""
+    data = build_data(form, answers)
+    consult = data.get("consult") if isinstance(data.get("consult"), dict) else None
+    on = consult.get("date") if consult and isinstance(consult.get("date"), str) else today.isoformat()
+    return fill_required(Intake, data, on)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Intake -> answers (for --from)
+# --------------------------------------------------------------------------------------------------------------
+
+
+def flatten(form: Form, data: dict[str, Any]) -> dict[str, Any]:
+    """The answers that give this intake JSON (the inverse of :func:`build_data`)."""
+    answers: dict[str, Any] = {}
+
+    def visit(nodes: list[Question | Group], prefix: Path_, item: Any) -> None:
+        for node in nodes:
+            value = get_path(item, node.rel)
+            path = (*prefix, *node.rel)
+            key = dotted(path)
+            if isinstance(node, Question):
+                if value is MISSING:
+                    continue
+                if node.gated:
+                    answers[f"{key}#gate"] = "unknown" if value is None else "some" if value else "none"
+                    if not value:
+                        continue
+                answers[key] = value
+                continue
+            first_optional = node.min
+            if node.nullable:
+                if value is MISSING:
+                    continue
+                answers[f"{key}#gate"] = "unknown" if value is None else "some" if value else "none"
+                if not value:
+                    continue
+                first_optional = max(1, node.min)
+            items = value if isinstance(value, list) else []
+            for index, entry in enumerate(items[: node.max]):
+                if index >= first_optional:
+                    answers[f"{key}#add.{index}"] = True
+                visit(node.nodes, (*path, index), entry)
+            if first_optional <= len(items) < node.max:
+                answers[f"{key}#add.{len(items)}"] = False
+
+    visit([n for s in form.sections for n in s.nodes], (), data)
+    return form.prune(answers)
+
+
+def follow_up_answers(form: Form, previous: Intake) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Answers for a follow-up visit: everything carried over from the last intake, except the questions marked
+    ``follow_up: fresh`` (returned separately, as hints); the last weights become earlier weights; a new progress
+    entry is opened."""
+    data = previous.model_dump(mode="json")
+    data["consult"]["visit"] = "follow_up"
+    for baby in data["babies"]:
+        weighed, grams = baby.get("weighed_on"), baby.get("current_weight_g")
+        if weighed and grams and all(w["date"] != weighed for w in baby["earlier_weights"]):
+            baby["earlier_weights"] = sorted([*baby["earlier_weights"], {"date": weighed, "grams": grams}],
+                                             key=lambda w: w["date"])
+    answers = flatten(form, data)
+    fresh: dict[str, Any] = {}
+    for key in list(answers):
+        base, marker, _ = split_key(key)
+        node = form.by_path.get(tuple(p for p in base.split(".") if not p.isdigit()))
+        if marker is None and isinstance(node, Question) and node.spec.follow_up == "fresh":
+            fresh[key] = answers.pop(key)
+    progress = form.by_path.get(("progress",))
+    if isinstance(progress, Group):
+        count = len(data.get("progress") or [])
+        if count < progress.max:
+            answers[f"progress#add.{count}"] = True
+    return answers, fresh
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The partial file
+# --------------------------------------------------------------------------------------------------------------
+
+
+def partial_path_for(output: Path) -> Path:
+    return output.with_name(f"{output.stem}.partial.json")
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write a file only its owner can read, replacing it atomically: a crash leaves the old file or the new one,
+    never half of one."""
+    folder = path.parent if str(path.parent) else Path(".")
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def save_partial(state: State) -> None:
+    document = {
+        "format": PARTIAL_FORMAT,
+        "version": PARTIAL_VERSION,
+        "output": str(state.output),
+        "render": state.render,
+        "practice": state.practice,
+        "libraries": state.libraries,
+        "phase": state.phase,
+        "position": state.position,
+        "answers": state.answers,
+        "previous": state.previous,
+    }
+    write_private(state.partial, json.dumps(document, indent=1, ensure_ascii=False).encode("utf-8"))
+
+
+def load_partial(path: Path) -> State:
+    label = str(path)
+    try:
+        raw = path.read_bytes()[: MAX_PARTIAL_BYTES + 1]
+    except FileNotFoundError:
+        raise InputError([f"{label}: no such file"]) from None
+    except OSError as exc:
+        raise InputError([f"{label}: cannot be read ({exc.strerror or 'I/O error'})"]) from None
+    try:
+        document = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise InputError([f"{label}: not a saved interview (not valid JSON)"]) from None
+    if not isinstance(document, dict) or document.get("format") != PARTIAL_FORMAT:
+        raise InputError([f"{label}: not a saved interview"])
+    if document.get("version") != PARTIAL_VERSION:
+        raise InputError([f"{label}: saved by another version of careplan (format {document.get('version')})"])
+    answers = document.get("answers")
+    if not isinstance(answers, dict) or not isinstance(document.get("output"), str):
+        raise InputError([f"{label}: the saved interview is damaged"])
+    previous = document.get("previous")
+    return State(
+        answers=answers,
+        output=Path(document["output"]),
+        partial=path,
+        previous=previous if isinstance(previous, dict) else {},
+        render=bool(document.get("render")),
+        practice=document.get("practice") if isinstance(document.get("practice"), str) else None,
+        libraries=[str(x) for x in document.get("libraries") or []],
+        phase=str(document.get("phase") or "asking"),
+        position=document.get("position") if isinstance(document.get("position"), str) else None,
+    )
+
+
+def revalidate(form: Form, answers: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """Keep the saved answers that still fit the questions (the file or careplan may have changed since);
+    returns them and how many were dropped, to be asked again."""
+    kept: dict[str, Any] = {}
+    dropped = 0
+    for key, value in answers.items():
+        base, marker, _ = split_key(key)
+        node = form.by_path.get(tuple(p for p in base.split(".") if not p.isdigit()))
+        ok = False
+        if marker == "gate":
+            ok = value in ("some", "none", "unknown") and node is not None
+        elif marker == "add":
+            ok = isinstance(value, bool) and isinstance(node, Group)
+        elif isinstance(node, Question):
+            try:
+                ok = node.adapter.dump_python(node.adapter.validate_python(value), mode="json") == value
+            except ValueError:
+                ok = False
+        if ok:
+            kept[key] = value
+        else:
+            dropped += 1
+    pruned = form.prune(kept)
+    return pruned, dropped + len(kept) - len(pruned)

@@ -1,0 +1,172 @@
+"""Drives ``careplan interview`` from a script of answers, as keystrokes through a prompt_toolkit pipe input.
+
+A script is a list of ``(slot, answer)`` pairs in the order the interview asks them:
+
+* text, date and number questions: the text to type (``""`` skips); the prompt's suggestion is cleared first;
+* choice questions: the model's value (the key is its menu number);
+* tick-box questions: the values to end up ticked (``ticked=`` in :func:`keys_for` says what was ticked before);
+* yes/no questions and "add another?": True or False;
+* a list that may be unknown ("Any medicines?"): ``some``, ``none`` or ``unknown``;
+* ``KEEP``: press Enter (take what is suggested); ``(RAW, keys)``: send keys as they are (Ctrl-C, Ctrl-B...).
+
+Helpers only: no tests here.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from prompt_toolkit.application import create_app_session
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+from questionary.prompts.common import InquirerControl
+
+from careplan.intake import Intake
+from careplan.interview import InterviewResult, StreamConsole, run_interview
+from careplan.interview_form import GATE_VALUES, Form, Group, Question, builtin_form, split_key
+from careplan.interview_state import flatten
+
+DOWN = "\x1b[B"
+ENTER = "\r"
+SPACE = " "
+CTRL_B = "\x02"
+CTRL_C = "\x03"
+CTRL_U = "\x15"
+SHORTCUTS = InquirerControl.SHORTCUT_KEYS
+KEEP = object()
+RAW = "raw"
+REVIEW = "review"
+
+
+def node_for(form: Form, key: str) -> Question | Group:
+    base, _, _ = split_key(key)
+    return form.by_path[tuple(p for p in base.split(".") if not p.isdigit())]
+
+
+def keys_for(form: Form, key: str, answer: Any, ticked: Iterable[Any] = ()) -> str:
+    """The keystrokes that give ``answer`` to the question in slot ``key``."""
+    if key == RAW:
+        return str(answer)
+    if key == REVIEW:  # the review prompt: a number, d+number, or "" to save
+        return CTRL_U + str(answer) + ENTER
+    if answer is KEEP:
+        return ENTER
+    _, marker, _ = split_key(key)
+    node = node_for(form, key)
+    if marker == "add":
+        return "y" if answer else "n"
+    if marker == "gate":
+        return SHORTCUTS[GATE_VALUES.index(answer)] + ENTER
+    if not isinstance(node, Question):
+        raise AssertionError(f"{key} is not a question")
+    values = [value for value, _ in node.choices]
+    if node.kind == "select":
+        return SHORTCUTS[values.index(answer)] + ENTER
+    if node.kind == "checkbox":
+        before = set(ticked)
+        wanted = set(answer)
+        unknown = wanted - set(values)
+        if unknown:
+            raise AssertionError(f"{key}: {unknown} are not choices")
+        out = ""
+        for index, value in enumerate(values):
+            if (value in before) != (value in wanted):
+                out += SPACE
+            if index < len(values) - 1:
+                out += DOWN
+        return out + ENTER
+    if node.kind == "confirm":
+        return "y" if answer else "n"
+    return CTRL_U + str(answer) + ENTER
+
+
+def keys(form: Form, script: Sequence[tuple[str, Any]]) -> str:
+    return "".join(keys_for(form, key, answer) for key, answer in script)
+
+
+def asked_keys(script: Sequence[tuple[str, Any]]) -> list[str]:
+    """The slots a script answers, in order (what ``InterviewResult.asked`` should be)."""
+    return [key for key, _ in script if key not in (RAW, REVIEW)]
+
+
+@dataclass
+class Run:
+    result: InterviewResult | None
+    error: BaseException | None
+    screen: str
+
+    @property
+    def written(self) -> dict[str, Any]:
+        assert self.result is not None, self.error
+        return json.loads(self.result.output.read_text(encoding="utf-8"))
+
+
+def drive(
+    script: Sequence[tuple[str, Any]] | str,
+    *,
+    today: date,
+    output: Path | None = None,
+    form: Form | None = None,
+    **options: Any,
+) -> Run:
+    """Run the interview on these keystrokes; the input closes after them (as if the terminal closed), so a
+    script that stops early never hangs."""
+    form = form or builtin_form()
+    text = script if isinstance(script, str) else keys(form, script)
+    screen = io.StringIO()
+    with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
+        pipe.send_text(text)
+        pipe.close()
+        try:
+            result = run_interview(
+                output, today=today, form=form, console=StreamConsole(screen), check_terminal=False, **options
+            )
+        except Exception as exc:
+            return Run(None, exc, screen.getvalue())
+    return Run(result, None, screen.getvalue())
+
+
+def typed(node: Question, value: Any) -> Any:
+    """What a consultant would type or pick for this value."""
+    if node.kind in ("select", "checkbox", "confirm"):
+        return value
+    if value is None:
+        return ""
+    if node.kind == "float" and float(value).is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def script_for(expected: dict[str, Any], form: Form | None = None) -> list[tuple[str, Any]]:
+    """A script answering every question so that the interview writes ``expected``, then saves at the review."""
+    form = form or builtin_form()
+    answers = flatten(form, Intake.model_validate(expected).model_dump(mode="json"))
+    script: list[tuple[str, Any]] = []
+    for slot in form.walk(answers).slots:
+        value = answers[slot.key]
+        if slot.kind == "field":
+            node = slot.node
+            assert isinstance(node, Question)
+            value = typed(node, value)
+        script.append((slot.key, value))
+    return [*script, (REVIEW, ""), (RAW, "y")]
+
+
+def normalised(data: dict[str, Any]) -> dict[str, Any]:
+    """The intake as written, with ticked lists in a fixed order (the interview writes them in menu order)."""
+
+    def tidy(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: tidy(v) for k, v in value.items()}
+        if isinstance(value, list):
+            items = [tidy(v) for v in value]
+            return sorted(items) if all(isinstance(v, str) for v in items) else items
+        return value
+
+    return tidy(Intake.model_validate(data).model_dump(mode="json"))

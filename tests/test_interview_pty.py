@@ -1,0 +1,119 @@
+"""End to end: the installed ``careplan interview`` in a real pseudo-terminal, answered like a consultant would."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import stat
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pexpect
+import pytest
+from pypdf import PdfReader
+
+from careplan.intake import load_intake
+from careplan.interview_form import Group, Question, builtin_form, split_key
+from careplan.interview_state import load_partial
+from careplan.library import Library
+from tests.conftest import ROOT
+from tests.test_interview_driver import RAW, REVIEW, asked_keys, drive, keys_for, node_for, normalised, script_for
+
+CAREPLAN = str(Path(sys.executable).with_name("careplan"))
+FAMILY = ROOT / "intake_forms" / "examples" / "01-recent-weaning-term-baby.json"
+TIMEOUT = 30
+
+
+def prompt_text(key: str) -> str:
+    """The words of the question asked in this slot, as the terminal shows them."""
+    if key == REVIEW:
+        return "Change which answer?"
+    node = node_for(builtin_form(), key)
+    _, marker, index = split_key(key)
+    if marker == "add":
+        assert isinstance(node, Group)
+        return node.spec.ask if index == 0 and node.spec.ask else node.spec.add
+    if marker == "gate":
+        return node.spec.ask or ""
+    assert isinstance(node, Question)
+    return node.spec.pick if node.gated and node.spec.pick else node.spec.ask
+
+
+def spawn(tmp_path: Path, *args: str) -> pexpect.spawn:
+    env = {
+        **os.environ,
+        "TERM": "xterm-256color",
+        "PROMPT_TOOLKIT_NO_CPR": "1",  # nobody answers cursor-position requests in a test terminal
+        "COLUMNS": "160",
+        "LINES": "50",
+    }
+    return pexpect.spawn(CAREPLAN, ["interview", *args], cwd=str(tmp_path), env=env, encoding="utf-8",
+                         timeout=TIMEOUT, dimensions=(50, 160))
+
+
+def answer(child: pexpect.spawn, script: list[tuple[str, Any]]) -> None:
+    form = builtin_form()
+    for key, value in script:
+        if key == RAW:
+            child.send(str(value))
+            continue
+        child.expect_exact(prompt_text(key))
+        child.send(keys_for(form, key, value))
+
+
+def test_interview_in_a_terminal_writes_the_intake_and_the_pdf(tmp_path: Path) -> None:
+    expected = json.loads(FAMILY.read_text(encoding="utf-8"))
+    script = script_for(expected)
+    child = spawn(tmp_path, "-o", "intake.json", "--render")
+    try:
+        answer(child, script[:-2])
+        child.expect_exact(prompt_text(REVIEW))
+        child.send("\r")
+        child.expect_exact("Save the intake and render the plan?")
+        child.send("y")
+        child.expect_exact("PDF written")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 0, child.before
+    written = load_intake(tmp_path / "intake.json")
+    assert normalised(written.model_dump(mode="json")) == normalised(expected)
+    pdf = tmp_path / "intake.pdf"
+    assert stat.S_IMODE(pdf.stat().st_mode) == 0o600
+    reader = PdfReader(pdf)
+    assert len(reader.pages) >= 3
+    assert "Lena Sampleton" in reader.pages[0].extract_text()
+    assert not (tmp_path / "intake.partial.json").exists()
+
+
+@pytest.mark.parametrize("how", ["ctrl-c", "terminal closed"])
+def test_stopped_in_a_terminal_then_resumed(tmp_path: Path, library: Library, how: str) -> None:
+    expected = json.loads(FAMILY.read_text(encoding="utf-8"))
+    script = script_for(expected)
+    cut = asked_keys(script).index("babies.0.wet_diapers_24h")
+    child = spawn(tmp_path, "-o", "intake.json")
+    answer(child, script[:cut])
+    child.expect_exact(prompt_text(script[cut][0]))
+    child.send("5")  # typed, not yet entered: not saved
+    if how == "ctrl-c":
+        child.send("\x03")
+        child.expect_exact("resume with: careplan interview --resume")
+        child.expect(pexpect.EOF)
+        child.close()
+        assert child.exitstatus == 130
+    else:
+        child.kill(signal.SIGHUP)
+        child.expect(pexpect.EOF)
+        child.close()
+        assert child.exitstatus == 130, (child.exitstatus, child.signalstatus)
+    partial = tmp_path / "intake.partial.json"
+    assert stat.S_IMODE(partial.stat().st_mode) == 0o600
+    saved = load_partial(partial)
+    assert len(saved.answers) == cut
+    assert saved.position == "babies.0.wet_diapers_24h"
+    finished = drive(script[cut:], today=date(2026, 3, 16), resume=partial, library=library)
+    assert finished.error is None, finished.screen
+    assert normalised(finished.written) == normalised(expected)
