@@ -250,6 +250,15 @@ def schema(output: Path | None, check: bool) -> None:
     click.echo(f"wrote {output}")
 
 
+def _register_optional_commands() -> None:
+    from careplan.mailer import email_command
+
+    cli.add_command(email_command())
+
+
+_register_optional_commands()
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="careplan")

@@ -6,6 +6,7 @@ works out of the box. ``careplan practice init`` writes :data:`STARTER`, a comme
 
 from __future__ import annotations
 
+import ipaddress
 import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
@@ -45,7 +46,14 @@ class Contact(_Strict):
     address: Annotated[str | None, Field(title="address", max_length=500)] = None
 
 
-LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+def is_loopback(host: str) -> bool:
+    """``localhost`` or a loopback IP address (127.0.0.0/8, ::1); never a name that merely starts with 127."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 class Smtp(_Strict):
@@ -78,7 +86,7 @@ class Smtp(_Strict):
 
     @model_validator(mode="after")
     def _plain_only_on_loopback(self) -> Smtp:
-        if self.security == "plain" and self.host.lower() not in LOOPBACK_HOSTS and not self.host.startswith("127."):
+        if self.security == "plain" and not is_loopback(self.host):
             raise ValueError("plain (unencrypted) SMTP is only allowed to a server on this computer (loopback)")
         return self
 
@@ -206,7 +214,11 @@ disclaimer = "This plan supports, and does not replace, care from your baby's do
 # password_env (default CAREPLAN_SMTP_PASSWORD), or store it in the system keyring under service "careplan".
 # [smtp]
 # host = "smtp.example.org"
-# security = "tls"          # "tls" (port 465) or "starttls" (port 587); certificates are always verified
+# security = "tls"          # "tls" (port 465) or "starttls" (port 587); certificates are always verified;
+#                           # "plain" only for a relay on this computer
+# port = 465
+# ca_file = "my-ca.pem"     # only for a private certificate authority
+# password_env = "CAREPLAN_SMTP_PASSWORD"
 # user = "jordan@riverside.example.org"
 # from_address = "jordan@riverside.example.org"
 # from_name = "Riverside Lactation Care"

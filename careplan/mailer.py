@@ -1,0 +1,869 @@
+"""Emailing a plan to the parent: consent first, no health details in the message, encrypted and verified, once.
+
+The library function is :func:`send_plan` (``careplan email``, ``careplan batch --email`` and
+``careplan interview --render --email`` all use it); :func:`email_command` is the ``careplan email`` command.
+
+The rules it keeps:
+
+* **Consent.** No ``consent.email_plan`` in the intake, no email. The PDF goes unencrypted only where the intake
+  records ``consent.unencrypted_email_accepted`` (the parent accepted it after a warning); otherwise it is encrypted
+  (AES-256) with a random password that is returned once, for the consultant to give the parent by phone. It is
+  never written anywhere: not to the ledger, not to a file, not to a log.
+* **No health details in the message.** The subject is "Your care plan from <practice>"; the bodies come from the
+  ``email.txt`` and ``email.html`` templates (a practice may override them; they run in Jinja's sandbox) and see
+  only the practice's details, never the intake or the plan. The attachment is called ``care-plan.pdf``. The
+  recipient is the intake's address alone, without a name.
+* **The right person.** The address comes from the intake only, and a PDF given with ``--pdf`` must carry that
+  same intake (careplan embeds it in every plan), so one family's plan cannot go to another.
+* **Once.** A SQLite ledger (:mod:`careplan.ledger`) keyed by the plan PDF and the address: a plan already sent is
+  skipped; a send interrupted mid-way is *unknown* and not repeated unless asked (``--resend-unknown``); a new
+  version of an already-sent plan (same intake and address, different PDF) waits for ``--resend-changed``. The
+  Message-ID is derived from the same key, so a duplicate that slips through can be recognised by mail clients.
+* **Failures.** Temporary ones (4xx, timeouts, refused connections) are retried with exponential backoff;
+  permanent ones (5xx, refused recipient, bad login, unverifiable certificate) are reported at once; in a batch one
+  failure never stops the others.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import os
+import re
+import secrets
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from email import policy
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import formatdate
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+import click
+
+from careplan.errors import CareplanError
+from careplan.files import write_atomic
+from careplan.intake import Intake
+from careplan.ledger import Ledger, LedgerRow, default_data_folder, private_folder
+from careplan.mail_transport import MailSetupError, Progress, deliver, mask_address
+from careplan.practice import Practice, Smtp
+
+if TYPE_CHECKING:
+    import jinja2.sandbox
+
+    from careplan.library import Library
+
+__all__ = [
+    "ATTACHMENT_NAME",
+    "MailSetupError",
+    "SendResult",
+    "data_folder",
+    "email_command",
+    "email_gate",
+    "new_passphrase",
+    "open_ledger",
+    "report_lines",
+    "resolve_password",
+    "send_plan",
+]
+
+SendStatus = Literal["sent", "skipped-already-sent", "no-consent", "no-address", "failed", "unknown", "dry-run"]
+
+ATTACHMENT_NAME = "care-plan.pdf"
+KEYRING_SERVICE = "careplan"
+DEFAULT_ATTEMPTS = 4
+BACKOFF_SECONDS = 2.0
+DEFAULT_SUBJECT_NAME = "your lactation consultant"
+#: Digits and lower-case letters without the look-alikes 0/o, 1/l/i: easy to read out and to type.
+PASSPHRASE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # noqa: S105 - the characters, not a password
+PASSPHRASE_GROUPS = 5
+PASSPHRASE_GROUP_SIZE = 4  # 20 characters from 31: about 99 bits
+
+
+class PlanMismatch(CareplanError):
+    """The PDF was not made from this intake."""
+
+
+class MailTemplateError(CareplanError):
+    """A message template (usually a practice's own) is broken or tried something the sandbox forbids."""
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """What happened to one plan. ``passphrase`` (encrypted PDFs) is for the consultant's eyes only: show it once,
+    never log or store it. It is there whenever the message may have reached the parent (sent, unknown) and for a
+    dry run's preview."""
+
+    status: SendStatus
+    intake: str
+    recipient: str | None = None  # masked: r***@example.org
+    message_id: str | None = None
+    encrypted: bool = False
+    passphrase: str | None = field(default=None, repr=False)
+    detail: str | None = None
+    eml: Path | None = None
+    attempts: int = 0
+    sent_at: str | None = None
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def problem(self) -> bool:
+        """True when the consultant must act: the plan failed, or whether it arrived is unknown."""
+        return self.status in ("failed", "unknown")
+
+    def describe(self) -> str:
+        """One line for the consultant, without the passphrase."""
+        to = f" to {self.recipient}" if self.recipient else ""
+        lock = "PDF encrypted" if self.encrypted else "PDF not encrypted, as the parent accepted"
+        tries = f"{self.attempts} attempt{'' if self.attempts == 1 else 's'}"
+        if self.status == "sent":
+            return f"{self.intake}: sent{to}; {lock}; {tries}"
+        if self.status == "dry-run":
+            return f"{self.intake}: dry run, nothing sent: wrote {self.eml} (would go{to}; {lock})"
+        if self.status == "skipped-already-sent":
+            return f"{self.intake}: not sent again: {self.detail}"
+        if self.status == "no-consent":
+            return f"{self.intake}: not sent: the intake records no consent to receive the plan by email"
+        if self.status == "no-address":
+            return f"{self.intake}: not sent: the intake has no email address for the parent"
+        if self.status == "unknown":
+            return f"{self.intake}: UNKNOWN whether it arrived{to}: {self.detail}"
+        return f"{self.intake}: FAILED{to}: {self.detail}"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Consent, addresses, keys
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def email_gate(intake: Intake) -> Literal["no-consent", "no-address"] | None:
+    """Why this intake's plan may not be emailed, or None when it may. Check it before rendering."""
+    if not intake.consent.email_plan:
+        return "no-consent"
+    if not intake.parent.email:
+        return "no-address"
+    return None
+
+
+def normalise_address(address: str) -> str:
+    return address.strip().casefold()
+
+
+def plan_key(pdf: bytes, recipient: str) -> str:
+    """The ledger key: the plan PDF (unencrypted) and the address it goes to."""
+    digest = hashlib.sha256(pdf)
+    digest.update(b"\0" + normalise_address(recipient).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def intake_key(intake: Intake, recipient: str) -> str:
+    """The same intake to the same address, whatever the PDF looks like (branding, careplan version)."""
+    digest = hashlib.sha256(b"careplan intake\0" + intake.model_dump_json().encode("utf-8"))
+    digest.update(b"\0" + normalise_address(recipient).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def message_id_for(key: str, from_address: str, generation: int = 0) -> str:
+    """``<hash@domain-of-the-from-address>``, the same for every send of the same plan to the same person.
+
+    ``generation`` is above 0 only for an explicit resend of an encrypted plan whose first send is unknown: that
+    message carries a new password, so it must not be collapsed with the first by the parent's mail client."""
+    seed = f"careplan message-id\0{key}" + (f"\0resend {generation}" if generation else "")
+    digest = hashlib.sha256(seed.encode("ascii")).hexdigest()[:40]
+    domain = from_address.rpartition("@")[2]
+    try:
+        domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        domain = ""
+    if not re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?", domain):
+        domain = "careplan.invalid"
+    return f"<{digest}@{domain}>"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The password (SMTP) and the passphrase (PDF)
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def resolve_password(smtp: Smtp) -> str | None:
+    """The SMTP password: from the environment variable ``smtp.password_env``, else the system keyring (service
+    "careplan", the SMTP user). None when the settings have no user (no login)."""
+    if smtp.user is None:
+        return None
+    value: str | None = os.environ.get(smtp.password_env) or None
+    if value is None:
+        value = _keyring_password(smtp.user)
+    if value is None:
+        raise MailSetupError(
+            [
+                f"no SMTP password for {smtp.user}: set the environment variable {smtp.password_env}, or store it in "
+                f"the system keyring (pip install keyring; then: keyring set {KEYRING_SERVICE} {smtp.user})"
+            ]
+        )
+    return value
+
+
+def _keyring_password(user: str) -> str | None:
+    try:
+        import keyring
+    except ImportError:
+        return None
+    try:
+        value: str | None = keyring.get_password(KEYRING_SERVICE, user)
+    except Exception:  # no usable backend, a locked keyring...: the message above says what to do
+        return None
+    return value or None
+
+
+def new_passphrase() -> str:
+    """A random password for the PDF, easy to read out by phone: ``k7wm-3x9p-…`` (5 groups of 4, ~99 bits)."""
+    groups = (
+        "".join(secrets.choice(PASSPHRASE_ALPHABET) for _ in range(PASSPHRASE_GROUP_SIZE))
+        for _ in range(PASSPHRASE_GROUPS)
+    )
+    return "-".join(groups)
+
+
+def encrypt_pdf(pdf: bytes, passphrase: str) -> bytes:
+    """A copy of ``pdf`` encrypted with AES-256 (never RC4); ``passphrase`` opens it. The original, the archival
+    PDF/A, is left as it is: PDF/A does not allow encryption."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.errors import DependencyError
+
+    try:
+        writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+        writer.encrypt(user_password=passphrase, owner_password=secrets.token_urlsafe(32), algorithm="AES-256")
+        out = io.BytesIO()
+        writer.write(out)
+    except DependencyError:
+        raise MailSetupError(
+            ["encrypting the PDF needs the cryptography package: pip install 'pypdf[crypto]'"]
+        ) from None
+    return out.getvalue()
+
+
+def _embedded_intake(pdf: bytes) -> bytes | None:
+    from pypdf import PdfReader
+
+    from careplan.pipeline import INTAKE_ATTACHMENT
+
+    found = PdfReader(io.BytesIO(pdf)).attachments.get(INTAKE_ATTACHMENT)
+    return found[0] if found else None
+
+
+def check_plan_matches(intake: Intake, pdf: bytes, label: str) -> None:
+    """Refuse a PDF that was not made from ``intake``: a plan must never go to another family."""
+    from careplan.intake import parse_intake
+
+    try:
+        embedded = _embedded_intake(pdf)
+    except Exception as exc:
+        raise PlanMismatch([f"{label}: the PDF cannot be read ({type(exc).__name__})"]) from None
+    if embedded is None:
+        raise PlanMismatch([f"{label}: the PDF carries no intake, so careplan cannot check it is this family's plan"])
+    try:
+        same = parse_intake(embedded).model_dump(mode="json") == intake.model_dump(mode="json")
+    except CareplanError:
+        same = False
+    if not same:
+        raise PlanMismatch([f"{label}: the PDF was made from a different intake; it is not this family's plan"])
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The message
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@cache
+def _mail_environment(extra: Path | None) -> jinja2.sandbox.SandboxedEnvironment:
+    import jinja2
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from careplan.assets import templates_dir
+
+    folders = [str(extra)] if extra is not None else []
+    folders.append(str(templates_dir()))
+    return SandboxedEnvironment(
+        loader=jinja2.FileSystemLoader(folders),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default_for_string=False, default=False),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def sender_name(practice: Practice) -> str:
+    """Who the plan is from, in the subject and the greeting: the practice's name (or, where the practice file
+    leaves the placeholder name, the from name or "your lactation consultant")."""
+    name = practice.name
+    if name == Practice.model_fields["name"].default:
+        name = (practice.smtp.from_name if practice.smtp is not None else None) or DEFAULT_SUBJECT_NAME
+    return _one_line(name)
+
+
+def subject_for(practice: Practice) -> str:
+    return f"Your care plan from {sender_name(practice)}"
+
+
+def render_bodies(practice: Practice, *, encrypted: bool, language: str = "en") -> tuple[str, str]:
+    """The text and HTML bodies. The templates see the practice's details and whether the PDF is encrypted; never
+    the intake, the plan or the passphrase."""
+    import jinja2
+    from jinja2.exceptions import SecurityError
+
+    context = {
+        "practice": practice,
+        "sender": sender_name(practice),
+        "encrypted": encrypted,
+        "attachment": ATTACHMENT_NAME,
+        "language": language,
+        "reply_to": practice.smtp.reply_to if practice.smtp is not None else None,
+    }
+    environment = _mail_environment(practice.templates)
+    try:
+        text = environment.get_template("email.txt").render(context)
+        html = environment.get_template("email.html").render(context)
+    except SecurityError as exc:
+        raise MailTemplateError([f"email template: not allowed in the sandbox: {exc}"]) from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise MailTemplateError([f"{exc.filename or exc.name}: line {exc.lineno}: {exc.message}"]) from None
+    except jinja2.TemplateError as exc:
+        raise MailTemplateError([f"email template: {exc.message or type(exc).__name__}"]) from None
+    return text, html
+
+
+def build_message(
+    practice: Practice, *, recipient: str, pdf: bytes, encrypted: bool, message_id: str, language: str = "en"
+) -> EmailMessage:
+    """The message: text and HTML bodies, the PDF attached as ``care-plan.pdf``; no Bcc header (copies go in the
+    envelope only)."""
+    smtp = _settings(practice)
+    text, html = render_bodies(practice, encrypted=encrypted, language=language)
+    message = EmailMessage()
+    message["Subject"] = subject_for(practice)
+    try:
+        message["From"] = Address(display_name=_one_line(smtp.from_name or practice.name), addr_spec=smtp.from_address)
+    except (ValueError, IndexError) as exc:
+        raise MailSetupError([f"smtp › from address: not a usable address ({type(exc).__name__})"]) from None
+    message["To"] = recipient
+    if smtp.reply_to:
+        message["Reply-To"] = smtp.reply_to
+    message["Date"] = formatdate(localtime=True)
+    message["Message-ID"] = message_id
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
+    message.add_attachment(pdf, maintype="application", subtype="pdf", filename=ATTACHMENT_NAME)
+    return message
+
+
+def _needs_smtputf8(*addresses: str | None) -> bool:
+    return any(a is not None and not a.isascii() for a in addresses)
+
+
+def _settings(practice: Practice) -> Smtp:
+    if practice.smtp is None:
+        raise MailSetupError(
+            [
+                "the practice file has no [smtp] section: add the server's host, security and from_address "
+                "(see `careplan practice init`)"
+            ]
+        )
+    return practice.smtp
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The ledger's place
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def data_folder(practice: Practice) -> Path:
+    """Where the ledger lives: the practice's ``data_folder``, else ``$CAREPLAN_DATA``, else
+    ``~/.local/share/careplan``."""
+    return default_data_folder(practice.data_folder)
+
+
+def open_ledger(practice: Practice) -> Ledger:
+    return Ledger(data_folder(practice))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Sending
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def send_plan(
+    intake: Intake,
+    pdf_path: Path,
+    practice: Practice,
+    *,
+    ledger: Ledger,
+    dry_run: bool = False,
+    outbox: Path | None = None,
+    force_encrypt: bool = False,
+    password: str | None = None,
+    intake_name: str | None = None,
+    resend_unknown: bool = False,
+    resend_changed: bool = False,
+    attempts: int = DEFAULT_ATTEMPTS,
+    sleep: Callable[[float], None] = time.sleep,
+) -> SendResult:
+    """Email the plan ``pdf_path`` (made from ``intake``) to the parent, at most once.
+
+    ``password`` is the SMTP password (resolved with :func:`resolve_password` when None and a login is needed;
+    a batch should resolve it once and pass it). ``dry_run`` writes the message to ``outbox`` (default: the data
+    folder's ``outbox``) as an .eml file and sends nothing. ``force_encrypt`` encrypts the PDF even where the parent
+    accepted unencrypted email. ``resend_unknown`` sends a plan whose earlier send is unknown; ``resend_changed``
+    sends a plan whose earlier version (same intake and address, different PDF) was already sent.
+
+    Problems with one plan come back as a ``failed`` result; problems with the settings (no [smtp], no password,
+    an unreadable CA file, plain SMTP off this computer) raise :class:`MailSetupError`.
+    """
+    smtp = _settings(practice)
+    name = intake_name or pdf_path.name
+    gate = email_gate(intake)
+    if gate is not None:
+        return SendResult(status=gate, intake=name)
+    recipient = str(intake.parent.email)
+    masked = mask_address(recipient)
+    try:
+        pdf = pdf_path.read_bytes()
+    except OSError as exc:
+        return SendResult(
+            "failed", name, masked, detail=f"{pdf_path}: cannot be read ({exc.strerror or type(exc).__name__})"
+        )
+    try:
+        check_plan_matches(intake, pdf, str(pdf_path))
+    except PlanMismatch as exc:
+        return SendResult("failed", name, masked, detail="; ".join(exc.lines))
+
+    key = plan_key(pdf, recipient)
+    same_intake = intake_key(intake, recipient)
+    encrypted = force_encrypt or not intake.consent.unencrypted_email_accepted
+    prior = ledger.get(key)
+    generation = prior.attempts if prior is not None and prior.status == "unknown" and encrypted else 0
+    message_id = message_id_for(key, smtp.from_address, generation)
+
+    if dry_run:
+        stopped = _stopped_by(ledger, key, same_intake, resend_unknown, resend_changed)
+        if stopped is not None:
+            return _skipped(stopped, key, name, masked)
+    else:
+        if password is None and smtp.user is not None:
+            password = resolve_password(smtp)
+        stopped = ledger.claim(
+            key,
+            intake_key=same_intake,
+            recipient=masked,
+            intake=name,
+            message_id=message_id,
+            encrypted=encrypted,
+            allow_unknown=resend_unknown,
+            allow_changed=resend_changed,
+        )
+        if stopped is not None:
+            return _skipped(stopped, key, name, masked)
+
+    try:
+        passphrase = new_passphrase() if encrypted else None
+        attachment = encrypt_pdf(pdf, passphrase) if passphrase is not None else pdf
+        message = build_message(
+            practice,
+            recipient=recipient,
+            pdf=attachment,
+            encrypted=encrypted,
+            message_id=message_id,
+            language=intake.parent.preferred_language,
+        )
+        smtputf8 = _needs_smtputf8(recipient, smtp.from_address, smtp.copy_to, smtp.reply_to)
+        wire = message.as_bytes(policy=policy.SMTPUTF8 if smtputf8 else policy.SMTP)
+    except BaseException:
+        if not dry_run:
+            ledger.mark_failed(key, "the message could not be prepared; nothing was sent")
+        raise
+
+    if dry_run:
+        folder = private_folder(outbox if outbox is not None else ledger.folder / "outbox")
+        stem = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(name).stem)[:80] or "plan"
+        eml = write_atomic(folder / f"{stem}-{key[:10]}.eml", wire)
+        return SendResult("dry-run", name, masked, message_id, encrypted, passphrase, eml=eml)
+
+    return _send_with_retries(
+        smtp,
+        ledger=ledger,
+        key=key,
+        name=name,
+        masked=masked,
+        message_id=message_id,
+        encrypted=encrypted,
+        passphrase=passphrase,
+        password=password,
+        recipient=recipient,
+        wire=wire,
+        smtputf8=smtputf8,
+        attempts=max(1, attempts),
+        sleep=sleep,
+    )
+
+
+def _stopped_by(
+    ledger: Ledger, key: str, same_intake: str, resend_unknown: bool, resend_changed: bool
+) -> LedgerRow | None:
+    """What :meth:`Ledger.claim` would stop on, read-only (for dry runs)."""
+    row = ledger.get(key)
+    if row is not None and (row.status in ("sent", "pending") or (row.status == "unknown" and not resend_unknown)):
+        return row
+    if not resend_changed:
+        others = [r for r in ledger.rows() if r.intake_key == same_intake and r.key != key and r.status != "failed"]
+        if others:
+            return others[-1]
+    return None
+
+
+def _skipped(row: LedgerRow, key: str, name: str, masked: str) -> SendResult:
+    when = row.sent_at or row.updated_at
+    status: SendStatus = "unknown"
+    if row.key != key:
+        if row.status == "sent":
+            status = "skipped-already-sent"
+            detail = (
+                f"a plan for this intake was already sent to {masked} on {when} ({row.intake}); this PDF differs "
+                "(new branding or a newer careplan?): send it with --resend-changed"
+            )
+        else:
+            detail = (
+                f"an earlier version of this plan may or may not have reached {masked} ({row.status} since {when}); "
+                "check with the parent, then send this one with --resend-changed"
+            )
+    elif row.status == "sent":
+        status = "skipped-already-sent"
+        detail = f"already sent to {masked} on {when}"
+    elif row.status == "pending":
+        detail = "another careplan is sending this plan right now; check `careplan email --status` later"
+    else:
+        lost = (
+            " If that copy arrived, its PDF password is the one shown then (if any); a resend has a new one."
+            if row.encrypted
+            else ""
+        )
+        detail = (
+            f"an earlier send ({when}) stopped part-way: {row.error or 'no reply from the server'}.{lost} "
+            "Check with the parent; to send it again use --resend-unknown"
+        )
+    return SendResult(
+        status,
+        name,
+        masked,
+        row.message_id,
+        row.encrypted,
+        detail=detail,
+        attempts=row.attempts,
+        sent_at=row.sent_at,
+    )
+
+
+def _send_with_retries(
+    smtp: Smtp,
+    *,
+    ledger: Ledger,
+    key: str,
+    name: str,
+    masked: str,
+    message_id: str,
+    encrypted: bool,
+    passphrase: str | None,
+    password: str | None,
+    recipient: str,
+    wire: bytes,
+    smtputf8: bool,
+    attempts: int,
+    sleep: Callable[[float], None],
+) -> SendResult:
+    copies = tuple(a for a in (smtp.copy_to,) if a and normalise_address(a) != normalise_address(recipient))
+    progress = Progress()
+    made = 0
+    try:
+        while True:
+            made += 1
+            ledger.count_attempt(key)
+            outcome = deliver(
+                smtp,
+                password=password,
+                sender=smtp.from_address,
+                recipient=recipient,
+                copies=copies,
+                message=wire,
+                smtputf8=smtputf8,
+                progress=progress,
+            )
+            if outcome.kind != "temporary" or made >= attempts:
+                break
+            sleep(BACKOFF_SECONDS * 2 ** (made - 1))
+    except BaseException:  # Ctrl-C, or a settings problem found while connecting
+        if progress.phase == "done":
+            _record(ledger.mark_sent, key)
+        elif progress.phase == "data":
+            _record(ledger.mark_unknown, key, "interrupted while the server was receiving the message")
+        else:
+            _record(ledger.mark_failed, key, "interrupted or stopped before the message was sent")
+        raise
+    if outcome.kind == "sent":
+        warnings = list(outcome.warnings)
+        try:
+            ledger.mark_sent(key)
+        except CareplanError as exc:
+            warnings.append("sent, but the ledger could not record it: " + "; ".join(exc.lines))
+        return SendResult(
+            "sent", name, masked, message_id, encrypted, passphrase, attempts=made, warnings=tuple(warnings)
+        )
+    if outcome.kind == "ambiguous":
+        ledger.mark_unknown(key, outcome.detail)
+        detail = f"{outcome.detail}. Check with the parent; to send it again use --resend-unknown"
+        return SendResult("unknown", name, masked, message_id, encrypted, passphrase, detail=detail, attempts=made)
+    if outcome.kind == "temporary":
+        detail = f"{outcome.detail} (gave up after {made} attempts; nothing was sent)"
+    else:
+        detail = f"{outcome.detail} (nothing was sent)"
+    ledger.mark_failed(key, detail)
+    return SendResult("failed", name, masked, message_id, encrypted, detail=detail, attempts=made)
+
+
+def _record(action: Callable[..., None], *args: str) -> None:
+    """Best effort while an exception is already on its way out."""
+    with contextlib.suppress(CareplanError):
+        action(*args)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The command
+# ---------------------------------------------------------------------------------------------------------------
+
+EXIT_PROBLEM = 1
+PASSPHRASE_NOTE = "read it to the parent by phone; it is shown only now and is not stored"  # noqa: S105
+
+
+def email_command() -> click.Command:
+    """The ``careplan email`` command, ready to register: ``cli.add_command(email_command())``."""
+
+    @click.command("email")
+    @click.argument("intakes", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+    @click.option(
+        "--pdf",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="The plan PDF to send (one intake only) [rendered from the intake].",
+    )
+    @click.option("--practice", type=click.Path(dir_okay=False, path_type=Path), help="Practice file (TOML).")
+    @click.option("--dry-run", is_flag=True, help="Write each message as an .eml file in the outbox; send nothing.")
+    @click.option(
+        "--outbox",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Folder for --dry-run's .eml files [DATA FOLDER/outbox].",
+    )
+    @click.option("--encrypt", is_flag=True, help="Encrypt the PDF even where the parent accepted unencrypted email.")
+    @click.option("--status", is_flag=True, help="List the plans the ledger knows: sent, failed or unknown.")
+    @click.option(
+        "--resend-unknown", is_flag=True, help="Send plans whose earlier send was interrupted (check first!)."
+    )
+    @click.option(
+        "--resend-changed",
+        is_flag=True,
+        help="Send plans whose earlier version (same intake and address, different PDF) was already sent.",
+    )
+    @click.option(
+        "--library",
+        "libraries",
+        multiple=True,
+        type=click.Path(file_okay=False, path_type=Path),
+        help="A practice's library folder, loaded on top of the built-in one (repeatable).",
+    )
+    def email(
+        intakes: tuple[Path, ...],
+        pdf: Path | None,
+        practice: Path | None,
+        dry_run: bool,
+        outbox: Path | None,
+        encrypt: bool,
+        status: bool,
+        resend_unknown: bool,
+        resend_changed: bool,
+        libraries: tuple[Path, ...],
+    ) -> None:
+        """Email each intake's care plan to the parent, once, with consent.
+
+        Only intakes that record the parent's consent are sent. The PDF is encrypted unless the parent accepted
+        unencrypted email; its password is shown here once, for you to give by phone. A plan already sent is
+        never sent again. Server settings: the [smtp] section of the practice file; the password comes from the
+        environment variable it names (default CAREPLAN_SMTP_PASSWORD) or the system keyring.
+
+        Examples: careplan email intake.json --practice practice.toml;
+        careplan email clinic/*.json --dry-run; careplan email --status
+        """
+        from careplan.practice import load_practice
+
+        if status:
+            if intakes or pdf or dry_run or outbox or encrypt or resend_unknown or resend_changed:
+                raise click.UsageError("--status lists the ledger; use it without intakes or other options")
+        elif not intakes:
+            raise click.UsageError("give at least one intake file (or --status)")
+        if pdf is not None and len(intakes) != 1:
+            raise click.UsageError("--pdf needs exactly one intake: the one the plan was made from")
+        if outbox is not None and not dry_run:
+            raise click.UsageError("--outbox is only used with --dry-run")
+
+        loaded = load_practice(practice)
+        with open_ledger(loaded) as ledger:
+            for row in ledger.recovered:
+                click.echo(
+                    f"warning: {row.intake} to {row.recipient}: careplan stopped while sending it; it may or may "
+                    "not have arrived (now marked unknown)",
+                    err=True,
+                )
+            if status:
+                _print_status(ledger)
+                return
+            smtp = _settings(loaded)
+            password = resolve_password(smtp) if not dry_run else None
+            results = _send_all(
+                intakes,
+                pdf,
+                loaded,
+                ledger,
+                dry_run=dry_run,
+                outbox=outbox,
+                encrypt=encrypt,
+                password=password,
+                resend_unknown=resend_unknown,
+                resend_changed=resend_changed,
+                libraries=libraries,
+            )
+        click.echo(_summary(results))
+        if any(r.problem for r in results):
+            sys.exit(EXIT_PROBLEM)
+
+    return email
+
+
+def _print_status(ledger: Ledger) -> None:
+    rows = ledger.rows()
+    if not rows:
+        click.echo(f"no plans in the send ledger ({ledger.path})")
+        return
+    for row in rows:
+        click.echo(row.line())
+
+
+def _send_all(
+    intakes: Sequence[Path],
+    pdf: Path | None,
+    practice: Practice,
+    ledger: Ledger,
+    *,
+    dry_run: bool,
+    outbox: Path | None,
+    encrypt: bool,
+    password: str | None,
+    resend_unknown: bool,
+    resend_changed: bool,
+    libraries: tuple[Path, ...],
+) -> list[SendResult]:
+    from careplan.intake import load_intake
+
+    results: list[SendResult] = []
+    library: Library | None = None
+    for path in intakes:
+        try:
+            intake = load_intake(path)
+        except CareplanError as exc:
+            for line in exc.lines:
+                click.echo(line, err=True)
+            results.append(SendResult("failed", path.name, detail="the intake could not be read"))
+            continue
+        gate = email_gate(intake)
+        if gate is not None:
+            result = SendResult(gate, path.name)
+        else:
+            with tempfile.TemporaryDirectory(prefix="careplan-email-") as scratch:
+                plan_pdf = pdf
+                if plan_pdf is None:
+                    if library is None:
+                        from careplan.library import load_library
+
+                        library = load_library(*libraries)
+                    try:
+                        plan_pdf = _render(intake, Path(scratch) / ATTACHMENT_NAME, library, practice)
+                    except CareplanError as exc:  # this plan only; the others go on
+                        for line in exc.lines:
+                            click.echo(line, err=True)
+                        result = SendResult("failed", path.name, detail="the plan could not be rendered")
+                        _report(result)
+                        results.append(result)
+                        continue
+                result = send_plan(
+                    intake,
+                    plan_pdf,
+                    practice,
+                    ledger=ledger,
+                    dry_run=dry_run,
+                    outbox=outbox,
+                    force_encrypt=encrypt,
+                    password=password,
+                    intake_name=path.name,
+                    resend_unknown=resend_unknown,
+                    resend_changed=resend_changed,
+                )
+        _report(result)
+        results.append(result)
+    return results
+
+
+def _render(intake: Intake, target: Path, library: Library, practice: Practice) -> Path:
+    from careplan.pipeline import write_plan_pdf
+
+    rendered = write_plan_pdf(intake, target, library=library, practice=practice)
+    for warning in sorted(set(rendered.warnings)):
+        click.echo(f"warning: {warning}", err=True)
+    return target
+
+
+def report_lines(result: SendResult) -> list[str]:
+    """What to show the consultant: the result, its warnings, and the PDF's password when there is one (the only
+    place it is ever shown). For ``careplan batch --email`` and ``careplan interview --render --email`` too."""
+    lines = [result.describe(), *(f"  warning: {warning}" for warning in result.warnings)]
+    if result.passphrase is not None:
+        if result.status == "dry-run":
+            lines.append(f"  password for this preview's PDF only (a real send makes a new one): {result.passphrase}")
+        else:
+            lines.append(f"  PDF password ({PASSPHRASE_NOTE}): {result.passphrase}")
+    return lines
+
+
+def _report(result: SendResult) -> None:
+    first, *rest = report_lines(result)
+    click.echo(first, err=result.problem)
+    for line in rest:
+        click.echo(line, err=line.startswith("  warning:"))
+
+
+def _summary(results: list[SendResult]) -> str:
+    labels = {
+        "sent": "sent",
+        "dry-run": "written to the outbox",
+        "skipped-already-sent": "already sent",
+        "no-consent": "without consent",
+        "no-address": "without an address",
+        "failed": "failed",
+        "unknown": "unknown",
+    }
+    counts = {label: sum(1 for r in results if r.status == status) for status, label in labels.items()}
+    parts = [f"{count} {label}" for label, count in counts.items() if count]
+    return "email: " + (", ".join(parts) if parts else "nothing to do")
