@@ -271,6 +271,7 @@ def main() -> None:
     "--from", "previous", type=click.Path(dir_okay=False, path_type=Path), help="Start a follow-up from this intake."
 )
 @click.option("--render", is_flag=True, help="Also write the PDF plan beside the intake.")
+@click.option("--email", "send", is_flag=True, help="With --render: email the plan to the parent (with consent).")
 @click.option("--practice", type=click.Path(dir_okay=False, path_type=Path), help="Practice file (TOML).")
 @library_option
 def interview(
@@ -278,6 +279,7 @@ def interview(
     resume: Path | None,
     previous: Path | None,
     render: bool,
+    send: bool,
     practice: Path | None,
     libraries: tuple[Path, ...],
 ) -> None:
@@ -291,8 +293,10 @@ def interview(
 
     if resume is not None and previous is not None:
         raise click.UsageError("--resume and --from cannot be used together")
+    if send and not (render and practice is not None):
+        raise click.UsageError("--email needs --render and --practice (with an [smtp] section)")
     try:
-        run_interview(
+        result = run_interview(
             output, resume=resume, previous=previous, render=render, practice=practice, libraries=libraries
         )
     except InterviewInterrupted as exc:
@@ -302,3 +306,26 @@ def interview(
         except OSError:
             pass
         sys.exit(exc.exit_code)
+    if send and result.pdf is not None and practice is not None:
+        _email_plans([(result.intake, result.pdf, result.output.name)], practice)
+
+
+def _email_plans(plans: list[tuple[Any, Path, str]], practice_file: Path) -> None:
+    """Email rendered plans (intake, PDF, intake file name) to their parents; exit 1 if any failed or is unknown.
+    Used after `interview --render` and `batch`; `careplan email` does the same for files on disk."""
+    from careplan.mailer import MailSetupError, open_ledger, report_lines, resolve_password, send_plan
+    from careplan.practice import load_practice
+
+    loaded = load_practice(practice_file)
+    if loaded.smtp is None:
+        raise MailSetupError([f"{practice_file}: no [smtp] section; see `careplan practice init`"])
+    password = resolve_password(loaded.smtp)
+    problems = 0
+    with open_ledger(loaded) as ledger:
+        for intake, pdf, name in plans:
+            result = send_plan(intake, pdf, loaded, ledger=ledger, password=password, intake_name=name)
+            for line in report_lines(result):
+                click.echo(line)
+            problems += result.status in ("failed", "unknown")
+    if problems:
+        sys.exit(EXIT_INPUT)

@@ -278,3 +278,22 @@ def test_settings_and_usage_problems(rendered: tuple[Path, Path], tmp_path: Path
     ):
         usage = email_cli(*args, "--practice", settings)
         assert usage.exit_code == 2, (args, usage.output)
+
+
+def test_rendered_plans_are_emailed_once_after_an_interview_or_batch(
+    serve: Any, rendered: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """`interview --render --email` and `batch --email` hand their plans to the same sender: consent checked,
+    sent once, a second call sends nothing."""
+    from careplan.cli import _email_plans
+    from careplan.intake import load_intake
+
+    recorder, port = serve()
+    settings = write_practice(tmp_path, port)
+    intake_path, pdf = rendered
+    plans = [(load_intake(intake_path), pdf, intake_path.name)]
+    _email_plans(plans, settings)
+    assert len(recorder.received) == 1
+    assert attachment(parsed(recorder.received[0].content))[1] == pdf.read_bytes()
+    _email_plans(plans, settings)
+    assert len(recorder.received) == 1, "a plan is never sent twice"
