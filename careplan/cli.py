@@ -251,8 +251,11 @@ def schema(output: Path | None, check: bool) -> None:
 
 
 def _register_optional_commands() -> None:
+    from careplan.batch import batch_command, synthetic_command
     from careplan.mailer import email_command
 
+    cli.add_command(batch_command())
+    cli.add_command(synthetic_command())
     cli.add_command(email_command())
 
 

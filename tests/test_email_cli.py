@@ -297,3 +297,23 @@ def test_rendered_plans_are_emailed_once_after_an_interview_or_batch(
     assert attachment(parsed(recorder.received[0].content))[1] == pdf.read_bytes()
     _email_plans(plans, settings)
     assert len(recorder.received) == 1, "a plan is never sent twice"
+
+
+def test_batch_email_sends_each_consenting_plan_once(serve: Any, tmp_path: Path) -> None:
+    """`careplan batch --email`: plans with consent are sent after rendering, those without are not, and a
+    rerun of the batch sends nothing twice."""
+    recorder, port = serve()
+    settings = write_practice(tmp_path, port)
+    folder = tmp_path / "intakes"
+    folder.mkdir()
+    write_intake(folder, "a.json", family(unencrypted=True))
+    write_intake(folder, "b.json", family(email_plan=False, **{"parent.name": "Sam Other"}))
+    args = ["batch", str(folder), "-o", str(tmp_path / "plans"), "--jobs", "1", "--practice", str(settings), "--email"]
+    first = CliRunner().invoke(cli, args)
+    assert first.exit_code == 0, first.output
+    assert len(recorder.received) == 1
+    assert recorder.received[0].rcpt_tos == [ADDRESS]
+    second = CliRunner().invoke(cli, args)
+    assert second.exit_code == 0, second.output
+    assert len(recorder.received) == 1, "a rerun sends nothing twice"
+    assert CliRunner().invoke(cli, ["batch", str(folder), "-o", str(tmp_path / "p2"), "--email"]).exit_code == 2

@@ -1,0 +1,225 @@
+"""The worker side of ``careplan batch``: one small task in, one small result out, on any executor.
+
+:func:`render_task` reads one intake, validates it, renders its PDF (written atomically, mode 0600) and records the
+render in the batch's journal, then returns a :class:`RenderResult`: a status, the seconds it took and the problem
+lines, never PDF bytes and never the intake's contents.
+
+Per-process state (WeasyPrint, the parsed stylesheets and fonts, the templates, the library, the practice) is built
+on the first task in each process and kept (``functools.cache``), so the same function works on a local process
+pool, a thread pool or a Dask cluster. :func:`init_worker` builds it ahead of the first task where the executor
+has an initializer (the local pool). Renders in one process run one at a time (WeasyPrint's per-process state is
+not shared between threads), so a multi-threaded Dask worker is safe too.
+
+This module imports nothing heavy at import time (no WeasyPrint): the batch's forkserver may preload it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+import os
+import signal
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from careplan.errors import CareplanError, InputError
+from careplan.intake import MAX_INTAKE_BYTES
+
+if TYPE_CHECKING:
+    from careplan.library import Library
+    from careplan.practice import Practice
+
+Status = Literal["rendered", "failed"]
+
+#: Journal files in the batch state folder: one per worker process, one JSON line per PDF written.
+JOURNAL_PREFIX = "journal-"
+JOURNAL_SUFFIX = ".jsonl"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What every plan of a batch shares. Paths are absolute; ``digest`` fingerprints all of it (see
+    :func:`careplan.batch.settings_digest`)."""
+
+    practice: str | None
+    libraries: tuple[str, ...]
+    variant: str
+    digest: str
+
+
+@dataclass(frozen=True)
+class RenderTask:
+    """One plan to render: where to read, how to name the input in messages, where to write."""
+
+    key: str  # the input's absolute path, the manifest's key
+    label: str  # the input as the user named it, for messages
+    output: str  # absolute path of the PDF to write
+    state: str  # the batch's state folder (for the journal)
+    settings: Settings
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    key: str
+    status: Status
+    seconds: float
+    lines: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    fingerprint: str | None = None
+    worker: str = ""
+    peak_rss_kb: int = 0
+
+
+def fingerprint(settings_digest: str, intake: bytes) -> str:
+    """What a rendered plan depends on: the batch settings' digest and the intake's exact bytes."""
+    return hashlib.sha256(f"{settings_digest}:{hashlib.sha256(intake).hexdigest()}".encode("ascii")).hexdigest()
+
+
+def read_intake_bytes(path: str | Path, label: str) -> bytes:
+    """The bytes of an intake file, with :func:`careplan.intake.load_intake`'s messages for unreadable files."""
+    try:
+        with Path(path).open("rb") as handle:
+            return handle.read(MAX_INTAKE_BYTES + 1)
+    except FileNotFoundError:
+        raise InputError([f"{label}: no such file"]) from None
+    except IsADirectoryError:
+        raise InputError([f"{label}: is a folder, not an intake file"]) from None
+    except PermissionError:
+        raise InputError([f"{label}: permission denied"]) from None
+    except OSError as exc:
+        raise InputError([f"{label}: cannot be read ({exc.strerror or 'I/O error'})"]) from None
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def peak_rss_kb() -> int:
+    """This process's peak resident memory in KiB (0 where the platform cannot tell)."""
+    try:
+        import resource
+        import sys
+    except ImportError:  # pragma: no cover - Windows
+        return 0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return int(peak // 1024) if sys.platform == "darwin" else int(peak)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Per-process state
+# --------------------------------------------------------------------------------------------------------------
+
+_lock = threading.Lock()
+_seen_digest: list[str] = []
+
+
+@functools.cache
+def _context(settings: Settings) -> tuple[Library, Practice]:
+    """Load the library and practice, import WeasyPrint, parse the stylesheets and compile the templates: once
+    per process and settings."""
+    from careplan.document import _environment
+    from careplan.library import load_library
+    from careplan.practice import load_practice
+    from careplan.render import warm_up
+
+    library = load_library(*settings.libraries)
+    practice = load_practice(settings.practice)
+    warm_up()
+    _environment(practice.templates).get_template("plan.html")
+    return library, practice
+
+
+def _fresh(settings: Settings) -> None:
+    """A long-lived worker (Dask) may serve batches whose templates changed in between: start clean."""
+    if _seen_digest and _seen_digest[-1] != settings.digest:
+        from careplan import render
+
+        render._renderer.cache_clear()
+        render._font_faces.cache_clear()
+        _context.cache_clear()
+    _seen_digest[:] = [settings.digest]
+
+
+def init_worker(settings: Settings) -> None:
+    """Initializer for a local worker process: leave Ctrl-C to the main process, which stops the batch cleanly,
+    and warm up now rather than on the first plan."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with _lock:
+            _fresh(settings)
+            _context(settings)
+    except Exception:  # noqa: S110 - the first task reports the same problem, for its input
+        pass
+
+
+def _journal(task: RenderTask, fingerprint_: str) -> None:
+    """Record a written PDF in this process's own journal (one writer per file, so no interleaving, even on a
+    shared folder). The main process folds journals into the manifest; after a kill they tell the next run which
+    PDFs were finished."""
+    host = "".join(c if c.isalnum() or c in "-_." else "_" for c in socket.gethostname())[:60]
+    path = Path(task.state) / f"{JOURNAL_PREFIX}{host}-{os.getpid()}{JOURNAL_SUFFIX}"
+    line = json.dumps(
+        {"input": task.key, "fingerprint": fingerprint_, "output": Path(task.output).name, "time": time.time()}
+    )
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.write(fd, (line + "\n").encode("utf-8"))
+    finally:
+        os.close(fd)
+
+
+def render_task(task: RenderTask) -> RenderResult:
+    """Render one plan. Never raises for a problem with the input or the render: it becomes a failed result."""
+    start = time.perf_counter()
+    warnings: tuple[str, ...] = ()
+    digest: str | None = None
+    with _lock:
+        try:
+            from careplan.intake import parse_intake
+            from careplan.pipeline import write_plan_pdf
+
+            raw = read_intake_bytes(task.key, task.label)
+            intake = parse_intake(raw, task.label)
+            _fresh(task.settings)
+            library, practice = _context(task.settings)
+            rendered = write_plan_pdf(
+                intake,
+                Path(task.output),
+                library=library,
+                practice=practice,
+                variant=task.settings.variant,  # type: ignore[arg-type]
+            )
+            warnings = tuple(dict.fromkeys(rendered.warnings))[:20]
+            digest = fingerprint(task.settings.digest, raw)
+            with contextlib.suppress(OSError):  # the main process records the result too
+                _journal(task, digest)
+        except CareplanError as exc:
+            return _failed(task, start, exc.lines)
+        except Exception as exc:  # a bug or a renderer crash: say which input, never what it holds
+            return _failed(task, start, [f"{task.label}: not rendered: the renderer failed ({type(exc).__name__})"])
+    return RenderResult(
+        key=task.key,
+        status="rendered",
+        seconds=time.perf_counter() - start,
+        warnings=warnings,
+        fingerprint=digest,
+        worker=worker_name(),
+        peak_rss_kb=peak_rss_kb(),
+    )
+
+
+def _failed(task: RenderTask, start: float, lines: list[str]) -> RenderResult:
+    return RenderResult(
+        key=task.key,
+        status="failed",
+        seconds=time.perf_counter() - start,
+        lines=tuple(lines),
+        worker=worker_name(),
+        peak_rss_kb=peak_rss_kb(),
+    )

@@ -1,0 +1,483 @@
+"""``careplan batch``: a mixed folder, reruns, changes, names, reports, progress, and the pieces underneath.
+
+The command runs in this process (click's CliRunner) with real worker processes (``--jobs 2``); the tests that
+follow a batch through several runs use a thread pool, which exercises the same task function on another
+``concurrent.futures.Executor`` without starting processes each time.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from careplan.batch import (
+    STATE_DIR,
+    BatchReport,
+    Manifest,
+    _locked,
+    assign_names,
+    batch_command,
+    expand_inputs,
+    output_stem,
+    run_batch,
+    settings_digest,
+    slug,
+)
+from careplan.batch_executors import ExecutorSpecError, LocalPool, parse_executor, start_method
+from careplan.batch_progress import BarProgress, LineProgress, QuietProgress, progress_for
+from careplan.batch_worker import read_intake_bytes
+from careplan.errors import InputError
+from careplan.extract import extract_intake
+from careplan.intake import load_intake, parse_intake
+from careplan.practice import load_practice
+from careplan.synthetic import invalid_intake, synthetic_intake
+from tests.conftest import BASE_INTAKE, ROOT
+from tests.pdf_helpers import SRGB_LEAK_FILTER
+
+pytestmark = SRGB_LEAK_FILTER
+
+BAD_KINDS = ("malformed-json", "unknown-field", "born-after-consult")
+
+
+def latin_indices(count: int, seed: int = 0) -> list[int]:
+    """Synthetic intakes whose parent's name has a Latin form (so the output name shows it)."""
+    found = []
+    index = 0
+    while len(found) < count:
+        if slug(synthetic_intake(index, seed)["parent"]["name"]):
+            found.append(index)
+        index += 1
+    return found
+
+
+def write_intake(path: Path, data: dict[str, Any]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    return path
+
+
+def expected_name(path: Path) -> str:
+    return output_stem(load_intake(path), path.stem) + ".pdf"
+
+
+def pdf_names(folder: Path) -> set[str]:
+    return {p.name for p in folder.iterdir() if p.suffix == ".pdf"}
+
+
+def leftovers(folder: Path) -> list[str]:
+    return [p.name for p in folder.rglob("*") if p.name.endswith(".part")]
+
+
+@dataclass
+class Mixed:
+    inputs: Path
+    out: Path
+    valid: list[Path]
+    bad: list[Path]
+    stdout: str
+    stderr: str
+    exit_code: int
+    report: dict[str, Any]
+
+
+def invoke(args: list[str]) -> Any:
+    return CliRunner().invoke(batch_command(), args, catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory: pytest.TempPathFactory) -> Mixed:
+    """A folder of three valid intakes and three bad ones (malformed JSON, an unknown field, a birth after the
+    consult), rendered once with two worker processes."""
+    base = tmp_path_factory.mktemp("mixed")
+    inputs = base / "intakes"
+    valid = [write_intake(inputs / f"family-{n}.json", synthetic_intake(i)) for n, i in enumerate(latin_indices(3))]
+    bad = []
+    for number, kind in enumerate(BAD_KINDS):
+        path = inputs / f"zz-bad-{number}.json"
+        path.write_bytes(invalid_intake(kind, number))
+        bad.append(path)
+    out = base / "plans"
+    report_path = base / "report.json"
+    result = invoke([str(inputs), "-o", str(out), "--jobs", "2", "--report", str(report_path)])
+    return Mixed(
+        inputs=inputs,
+        out=out,
+        valid=valid,
+        bad=bad,
+        stdout=result.stdout,
+        stderr=result.stderr,
+        exit_code=result.exit_code,
+        report=json.loads(report_path.read_text(encoding="utf-8")),
+    )
+
+
+def test_mixed_folder_renders_every_valid_intake_and_reports_every_bad_one(mixed: Mixed) -> None:
+    assert mixed.exit_code == 1, mixed.stderr
+    assert pdf_names(mixed.out) == {expected_name(path) for path in mixed.valid}
+    for path in mixed.bad:  # each bad file's own InputError lines, as `careplan validate` prints them
+        with pytest.raises(InputError) as caught:
+            load_intake(path)
+        assert f"failed: {path}" in mixed.stderr
+        for line in caught.value.lines:
+            assert line in mixed.stderr
+    assert "6 intakes: 3 rendered, 0 up to date, 3 failed" in mixed.stdout
+    assert "Traceback" not in mixed.stderr + mixed.stdout
+
+
+def test_every_pdf_is_complete_private_and_holds_its_intake(mixed: Mixed) -> None:
+    for path in mixed.valid:
+        pdf = mixed.out / expected_name(path)
+        assert pdf.stat().st_mode & 0o777 == 0o600
+        assert len(PdfReader(pdf).pages) > 3
+        assert json.loads(extract_intake(pdf)) == json.loads(load_intake(path).model_dump_json())
+    assert (mixed.out / STATE_DIR / "manifest.json").stat().st_mode & 0o777 == 0o600
+    assert leftovers(mixed.out) == []
+
+
+def test_report_lists_every_input_with_status_output_and_time(mixed: Mixed) -> None:
+    report = mixed.report
+    assert report["counts"] == {"rendered": 3, "skipped": 0, "failed": 3, "interrupted": 0}
+    assert report["exit_code"] == 1
+    items = {item["input"]: item for item in report["items"]}
+    assert set(items) == {str(p) for p in mixed.valid + mixed.bad}
+    for path in mixed.valid:
+        item = items[str(path)]
+        assert item["status"] == "rendered"
+        assert item["output"] == str(mixed.out / expected_name(path))
+        assert item["seconds"] > 0
+        assert item["messages"] == []
+    for path in mixed.bad:
+        item = items[str(path)]
+        assert item["status"] == "failed"
+        assert item["output"] is None
+        assert item["messages"] and all(m.startswith(f"{path}: ") for m in item["messages"])
+    workers = report["workers"]
+    assert workers["count"] == 2
+    assert 0 < workers["peak_memory_mb_max"] < 400
+
+
+def test_rerun_skips_everything_up_to_date(mixed: Mixed) -> None:
+    before = {p.name: p.stat().st_mtime_ns for p in mixed.out.glob("*.pdf")}
+    result = invoke([str(mixed.inputs), "-o", str(mixed.out), "--jobs", "2"])
+    assert result.exit_code == 1  # the bad files are still bad, and still reported
+    assert "6 intakes: 0 rendered, 3 up to date, 3 failed" in result.stdout
+    for path in mixed.bad:
+        assert f"failed: {path}" in result.stderr
+    assert {p.name: p.stat().st_mtime_ns for p in mixed.out.glob("*.pdf")} == before
+
+
+def test_names_come_from_the_intake() -> None:
+    data = json.loads(json.dumps(BASE_INTAKE))
+    data["parent"]["name"] = "  Zoë  Ångström-O'Brien "
+    data["babies"][0]["name"] = "Łucja Maria"
+    data["babies"].append({**data["babies"][0], "name": "Søren"})
+    intake = parse_intake(json.dumps(data))
+    assert output_stem(intake, "intake-17") == "2026-05-01_zoe-angstrom-obrien_lucja-soren"
+    data["parent"]["name"] = "王芳"
+    data["babies"] = [{**data["babies"][0], "name": "小明"}]
+    assert output_stem(parse_intake(json.dumps(data)), "record 17") == "2026-05-01_record-17"
+    assert slug("Nguyễn Thị Lan") == "nguyen-thi-lan"
+    assert slug("Groß-Bäumer") == "gross-baumer"
+    assert slug("a" * 50 + " b") == "a" * 40
+    assert slug("Anne-Marie Catherine Elisabeth Montgomery-Smythe", 30) == "anne-marie-catherine-elisabeth"
+
+
+def test_name_collisions_are_resolved_in_path_order_and_names_stay_put() -> None:
+    wanted = {"/in/b.json": "2026-05-01_robin", "/in/a.json": "2026-05-01_robin", "/in/c.json": "2026-05-02_sam"}
+    names = assign_names(wanted, {}, {}, set())
+    assert names == {
+        "/in/a.json": "2026-05-01_robin.pdf",
+        "/in/b.json": "2026-05-01_robin-2.pdf",
+        "/in/c.json": "2026-05-02_sam.pdf",
+    }
+    # Next run: a new input that sorts first does not take the name of an existing plan.
+    current = {key: name for key, name in names.items()}
+    owners = {name: key for key, name in names.items()}
+    again = assign_names({"/in/0.json": "2026-05-01_robin", "/in/b.json": "2026-05-01_robin"}, current, owners,
+                         set(owners))
+    assert again == {"/in/0.json": "2026-05-01_robin-3.pdf", "/in/b.json": "2026-05-01_robin-2.pdf"}
+    # A file careplan did not write is never overwritten.
+    assert assign_names({"/in/x.json": "2026-05-02_sam"}, {}, {}, {"2026-05-02_sam.pdf"}) == {
+        "/in/x.json": "2026-05-02_sam-2.pdf"
+    }
+    # An input whose name changed gets the new one; its old plan stays where it is, still reserved.
+    moved = assign_names({"/in/c.json": "2026-05-09_sam"}, current, owners, set(owners))
+    assert moved == {"/in/c.json": "2026-05-09_sam.pdf"}
+
+
+def _batch(inputs: list[Path] | Path, out: Path, **options: Any) -> BatchReport:
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return run_batch([inputs] if isinstance(inputs, Path) else inputs, out, executor=pool, **options)
+
+
+def _statuses(report: BatchReport) -> dict[str, str]:
+    return {Path(item.label).name: item.status for item in report.items}
+
+
+def test_rerun_after_changes_renders_only_what_changed(tmp_path: Path) -> None:
+    """One story on any Executor (a thread pool): first run, rerun, one intake changed, a practice file, --force,
+    two files with the same family and date, and a temporary file left by a killed run."""
+    first, second = latin_indices(2, seed=1)
+    a = write_intake(tmp_path / "in" / "a.json", synthetic_intake(first, 1))
+    b = write_intake(tmp_path / "in" / "b.json", synthetic_intake(second, 1))
+    out = tmp_path / "out"
+    report = _batch(tmp_path / "in", out)
+    assert report.exit_code == 0
+    assert _statuses(report) == {"a.json": "rendered", "b.json": "rendered"}
+    a_pdf, b_pdf = out / expected_name(a), out / expected_name(b)
+    b_bytes = b_pdf.read_bytes()
+
+    report = _batch(tmp_path / "in", out)
+    assert _statuses(report) == {"a.json": "skipped", "b.json": "skipped"}
+    assert report.items[0].output == a_pdf.name
+
+    # Change one intake: only it is rendered again, under the same name.
+    data = json.loads(b.read_text(encoding="utf-8"))
+    data["goals"]["what_matters_most"] = "Sleep, honestly."
+    write_intake(b, data)
+    (out / f".{a_pdf.name}.x1y2z3.part").write_bytes(b"%PDF-1.7 half a file")  # left by a killed run
+    report = _batch(tmp_path / "in", out)
+    assert _statuses(report) == {"a.json": "skipped", "b.json": "rendered"}
+    assert b_pdf.read_bytes() != b_bytes
+    assert leftovers(out) == []
+
+    # A practice file: everything depends on it.
+    practice = tmp_path / "practice.toml"
+    practice.write_text('name = "Riverside Lactation Care"\n', encoding="utf-8")
+    report = _batch(tmp_path / "in", out, practice=practice)
+    assert _statuses(report) == {"a.json": "rendered", "b.json": "rendered"}
+    assert _statuses(_batch(tmp_path / "in", out, practice=practice)) == {"a.json": "skipped", "b.json": "skipped"}
+
+    # --force renders everything again; a copy of an intake gets the next free name.
+    copy = tmp_path / "in" / "c.json"
+    shutil.copyfile(a, copy)
+    report = _batch(tmp_path / "in", out, practice=practice, force=True)
+    assert _statuses(report) == {"a.json": "rendered", "b.json": "rendered", "c.json": "rendered"}
+    assert report.items[0].output == a_pdf.name
+    assert report.items[2].output == a_pdf.name.removesuffix(".pdf") + "-2.pdf"
+    assert pdf_names(out) == {a_pdf.name, b_pdf.name, a_pdf.name.removesuffix(".pdf") + "-2.pdf"}
+    manifest = Manifest.load(out / STATE_DIR / "manifest.json", [])
+    assert set(manifest.inputs) == {str(p.resolve()) for p in (a, b, copy)}
+
+
+def test_a_deleted_pdf_is_rendered_again(tmp_path: Path) -> None:
+    path = write_intake(tmp_path / "in" / "one.json", BASE_INTAKE)
+    out = tmp_path / "out"
+    assert _statuses(_batch(path, out)) == {"one.json": "rendered"}
+    (out / expected_name(path)).unlink()
+    assert _statuses(_batch(path, out)) == {"one.json": "rendered"}
+    assert pdf_names(out) == {expected_name(path)}
+    assert expected_name(path) == "2026-05-01_robin-example_sky.pdf"
+
+
+def test_settings_digest_follows_practice_library_templates_and_variant(tmp_path: Path) -> None:
+    practice_file = tmp_path / "practice.toml"
+    practice_file.write_text('name = "One"\n', encoding="utf-8")
+    library = tmp_path / "library"
+    library.mkdir()
+    (library / "extra.yaml").write_text("sources: {}\n", encoding="utf-8")
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "_cover.html").write_text("<p>cover</p>", encoding="utf-8")
+
+    def digest(variant: str = "pdf/a-3b") -> str:
+        return settings_digest(practice_file, load_practice(practice_file), [library], variant)
+
+    start = digest()
+    assert digest() == start
+    assert digest("pdf/ua-1") != start
+    practice_file.write_text('name = "Two"\n', encoding="utf-8")
+    after_practice = digest()
+    assert after_practice != start
+    (library / "extra.yaml").write_text("sources: {x: {citation: y}}\n", encoding="utf-8")
+    after_library = digest()
+    assert after_library != after_practice
+    practice_file.write_text(f'name = "Two"\ntemplates = "{templates}"\n', encoding="utf-8")
+    with_templates = digest()
+    (templates / "_cover.html").write_text("<p>new cover</p>", encoding="utf-8")
+    assert digest() != with_templates
+    assert settings_digest(None, load_practice(None), [], "pdf/a-3b") != start
+
+
+def test_inputs_files_folders_and_globs(tmp_path: Path) -> None:
+    a = write_intake(tmp_path / "in" / "a.json", BASE_INTAKE)
+    b = write_intake(tmp_path / "in" / "sub" / "b.json", BASE_INTAKE)
+    (tmp_path / "in" / "notes.txt").write_text("not an intake", encoding="utf-8")
+    (tmp_path / "in" / ".hidden.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "empty").mkdir()
+    report = tmp_path / "in" / "report.json"
+    report.write_text("{}", encoding="utf-8")
+    found, notes = expand_inputs(
+        [tmp_path / "in", str(tmp_path / "in" / "**" / "*.json"), a, tmp_path / "missing.json",
+         tmp_path / "empty", str(tmp_path / "none-*.json")],
+        exclude=[report],
+    )
+    assert [path for _, path in found] == [a.resolve(), b.resolve(), (tmp_path / "missing.json").resolve()]
+    assert found[0][0] == str(a)
+    assert notes == [
+        f"{tmp_path / 'empty'}: no .json files in this folder",
+        f"{tmp_path / 'none-*.json'}: matches no files",
+    ]
+
+
+def test_a_missing_input_fails_and_the_rest_render(tmp_path: Path) -> None:
+    good = write_intake(tmp_path / "good.json", BASE_INTAKE)
+    report = _batch([good, tmp_path / "gone.json"], tmp_path / "out")
+    assert _statuses(report) == {"good.json": "rendered", "gone.json": "failed"}
+    assert report.failed[0].messages == [f"{tmp_path / 'gone.json'}: no such file"]
+    assert report.exit_code == 1
+
+
+def test_only_valid_intakes_exit_0_and_print_a_summary(tmp_path: Path) -> None:
+    write_intake(tmp_path / "in" / "one.json", BASE_INTAKE)
+    result = invoke([str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--jobs", "2"])
+    assert result.exit_code == 0, result.stderr
+    assert "1 intake: 1 rendered, 0 up to date" in result.stdout
+    assert "local (1 worker)" in result.stderr  # never more workers than plans to render
+    assert "Robin" not in result.stderr, "progress never shows names"
+
+
+def test_one_batch_at_a_time_per_folder(tmp_path: Path) -> None:
+    write_intake(tmp_path / "in" / "one.json", BASE_INTAKE)
+    out = tmp_path / "out"
+    (out / STATE_DIR).mkdir(parents=True)
+    with _locked(out / STATE_DIR, out):
+        result = invoke([str(tmp_path / "in"), "-o", str(out)])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"{out}: another careplan batch is writing to this folder; wait for it to finish"
+
+
+def test_a_broken_practice_file_stops_the_batch_with_its_message(tmp_path: Path) -> None:
+    write_intake(tmp_path / "in" / "one.json", BASE_INTAKE)
+    practice = tmp_path / "practice.toml"
+    practice.write_text("name = [", encoding="utf-8")
+    result = invoke([str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--practice", str(practice)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{practice}: not valid TOML")
+    assert not (tmp_path / "out").exists()
+
+
+def test_executor_option() -> None:
+    assert parse_executor("local") is None
+    assert parse_executor("dask://10.0.0.5:8786") == "tcp://10.0.0.5:8786"
+    assert parse_executor("tls://scheduler:8786") == "tls://scheduler:8786"
+    for bad in ("dask://nohost", "ray://x:1", "dask://:8786"):
+        with pytest.raises(ExecutorSpecError):
+            parse_executor(bad)
+    result = invoke(["x.json", "-o", "out", "--executor", "ray://x:1"])
+    assert result.exit_code == 2
+    assert "--executor" in result.stderr
+
+
+def test_workers_never_fork_and_the_main_process_never_imports_weasyprint() -> None:
+    assert start_method() in ("forkserver", "spawn")
+    code = (
+        "import sys, careplan.batch, careplan.batch_worker, careplan.batch_executors, careplan.batch_progress\n"
+        "from careplan.batch_executors import FORKSERVER_PRELOAD\n"
+        "import importlib\n"
+        "[importlib.import_module(m) for m in FORKSERVER_PRELOAD]\n"
+        "assert 'weasyprint' not in sys.modules, 'weasyprint imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+    assert LocalPool.restartable
+
+
+def test_progress_bar_on_a_terminal_and_lines_in_a_log() -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    bar = progress_for(terminal)
+    assert isinstance(bar, BarProgress)
+    bar.begin(inputs=12, to_render=10, skipped=1, failed=1, where="local (2 workers)")
+    for _ in range(4):
+        bar.advance("rendered")
+    bar.advance("failed")
+    bar.end()
+    shown = terminal.getvalue()
+    assert "Rendering 10 of 12 intakes, 1 up to date, 1 refused on local (2 workers)" in shown
+    assert "\r" in shown and "5/10 rendered, 1 failed" in shown and "plans/s" in shown and "left" in shown
+
+    log = io.StringIO()
+    lines = progress_for(log)
+    assert isinstance(lines, LineProgress)
+    lines.begin(inputs=20, to_render=20, skipped=0, failed=0, where="local (2 workers)")
+    for _ in range(20):
+        lines.advance("rendered")
+    text = log.getvalue()
+    assert "\r" not in text
+    assert text.splitlines()[0] == "careplan batch: 20 intakes; rendering 20 on local (2 workers)"
+    assert len(text.splitlines()) == 11  # the first line, then every 10%
+    assert text.splitlines()[-1].startswith("careplan batch: 20/20 rendered, ")
+
+    assert isinstance(progress_for(log, quiet=True), QuietProgress)
+
+
+def test_manifest_survives_garbage(tmp_path: Path) -> None:
+    path = tmp_path / "manifest.json"
+    path.write_text("{not json", encoding="utf-8")
+    notes: list[str] = []
+    assert Manifest.load(path, notes) == Manifest()
+    assert notes == [f"{path}: unreadable; every intake is rendered again"]
+
+
+def test_journals_from_a_killed_run_count_in_time_order(tmp_path: Path) -> None:
+    lines = [
+        {"input": "/in/a.json", "fingerprint": "new", "output": "a.pdf", "time": 20.0},
+        {"input": "/in/a.json", "fingerprint": "old", "output": "a.pdf", "time": 10.0},
+    ]
+    (tmp_path / "journal-host-2.jsonl").write_text(json.dumps(lines[0]) + "\n", encoding="utf-8")
+    (tmp_path / "journal-host-1.jsonl").write_text(json.dumps(lines[1]) + "\n{torn", encoding="utf-8")
+    manifest = Manifest()
+    assert len(manifest.replay(tmp_path)) == 2
+    assert manifest.inputs == {"/in/a.json": {"fingerprint": "new", "output": "a.pdf"}}
+    assert manifest.outputs == {"a.pdf": "/in/a.json"}
+
+
+def test_unreadable_input_messages_match_load_intake(tmp_path: Path) -> None:
+    folder = tmp_path / "folder.json"
+    folder.mkdir()
+    for path in (folder, tmp_path / "gone.json"):
+        with pytest.raises(InputError) as from_load:
+            load_intake(path)
+        with pytest.raises(InputError) as from_batch:
+            read_intake_bytes(path, str(path))
+        assert from_batch.value.lines == from_load.value.lines
+
+
+def test_report_is_written_even_when_nothing_renders(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "bad.json").write_text("[]", encoding="utf-8")
+    report_path = tmp_path / "report.json"
+    result = invoke([str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--report", str(report_path)])
+    assert result.exit_code == 1
+    data = json.loads(report_path.read_text(encoding="utf-8"))
+    assert data["items"][0]["status"] == "failed"
+    assert data["counts"]["failed"] == 1
+    assert report_path.stat().st_mode & 0o777 == 0o600
+    assert date.fromisoformat(data["finished"][:10])
+
+
+def test_workers_are_recycled_to_keep_memory_flat(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import careplan.batch_executors
+
+    monkeypatch.setattr(careplan.batch_executors, "RECYCLE_AFTER", 1)
+    for number, index in enumerate(latin_indices(3, seed=4)):
+        write_intake(tmp_path / "in" / f"{number}.json", synthetic_intake(index, 4))
+    report = run_batch([tmp_path / "in"], tmp_path / "out", jobs=1)
+    assert [item.status for item in report.items] == ["rendered"] * 3
+    assert len(report.workers) == 3, "a fresh worker process for every plan"
+    assert all(peak > 0 for peak in report.workers.values())

@@ -1,0 +1,150 @@
+"""A batch that is killed, interrupted with Ctrl-C, or loses a worker process: never a partial PDF, and the next
+run finishes exactly what is left."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+from careplan.batch import STATE_DIR, run_batch
+from careplan.batch_worker import RenderResult, RenderTask, render_task
+from careplan.synthetic import write_synthetic
+from tests.conftest import ROOT
+from tests.pdf_helpers import SRGB_LEAK_FILTER
+
+pytestmark = SRGB_LEAK_FILTER
+
+#: `careplan batch` in a new process (its own process group, as a terminal or a scheduler would start it).
+BATCH = [sys.executable, "-c", "import sys; from careplan.batch import main; main()"]
+
+
+def start_batch(inputs: Path, out: Path, *extra: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [*BATCH, str(inputs), "-o", str(out), *extra],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+
+
+def wait_for_pdfs(out: Path, process: subprocess.Popen[str], count: int = 1, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if len(list(out.glob("*.pdf"))) >= count:
+            return
+        if process.poll() is not None:
+            pytest.fail(f"the batch ended before any PDF was written: {process.communicate()}")
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.communicate()
+    pytest.fail("no PDF appeared")
+
+
+def assert_complete_pdfs(out: Path) -> set[str]:
+    names = set()
+    for pdf in out.glob("*.pdf"):
+        assert pdf.read_bytes().rstrip().endswith(b"%%EOF"), pdf
+        assert len(PdfReader(pdf).pages) > 3
+        names.add(pdf.name)
+    return names
+
+
+def rerun(inputs: Path, out: Path, tmp_path: Path) -> dict[str, Any]:
+    report = tmp_path / "rerun.json"
+    done = subprocess.run(
+        [*BATCH, str(inputs), "-o", str(out), "--jobs", "2", "--report", str(report)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    data: dict[str, Any] = json.loads(report.read_text(encoding="utf-8"))
+    return data
+
+
+def part_files(out: Path) -> list[Path]:
+    return [p for p in out.rglob("*") if p.name.endswith(".part")]
+
+
+def test_killed_batch_leaves_no_partial_pdf_and_the_next_run_completes_exactly_the_rest(tmp_path: Path) -> None:
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    write_synthetic(inputs, 6, seed=11)
+    process = start_batch(inputs, out, "--jobs", "2")
+    wait_for_pdfs(out, process)
+    os.killpg(process.pid, signal.SIGKILL)  # the batch, the forkserver and the workers, mid-render
+    process.communicate()
+    finished = assert_complete_pdfs(out)  # a temporary .part file may be left; never a partial .pdf
+    assert 1 <= len(finished) < 6
+
+    report = rerun(inputs, out, tmp_path)
+    skipped = {Path(item["output"]).name for item in report["items"] if item["status"] == "skipped"}
+    rendered = {Path(item["output"]).name for item in report["items"] if item["status"] == "rendered"}
+    assert skipped == finished, "every PDF finished before the kill counts as done"
+    assert len(rendered) == 6 - len(finished)
+    assert assert_complete_pdfs(out) == skipped | rendered
+    assert part_files(out) == []
+
+
+def test_ctrl_c_stops_cleanly_with_exit_130_and_the_next_run_finishes(tmp_path: Path) -> None:
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    write_synthetic(inputs, 5, seed=12)
+    report_path = tmp_path / "report.json"
+    process = start_batch(inputs, out, "--jobs", "1", "--report", str(report_path))
+    wait_for_pdfs(out, process)
+    os.killpg(process.pid, signal.SIGINT)  # what a terminal does: Ctrl-C goes to the whole process group
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, stderr
+    assert "Stopping: finishing the" in stderr
+    assert "Interrupted: run the same command again to render the rest." in stderr
+    assert "Traceback" not in stderr
+    finished = assert_complete_pdfs(out)
+    assert part_files(out) == []
+    report = json.loads(report_path.read_text(encoding="utf-8"))
+    assert report["interrupted"] is True
+    interrupted = [item for item in report["items"] if item["status"] == "interrupted"]
+    assert interrupted, "Ctrl-C came early enough to leave work for the next run"
+    assert report["counts"]["rendered"] == len(finished)
+    assert "not done (interrupted)" in stdout
+
+    again = rerun(inputs, out, tmp_path)
+    assert again["counts"] == {"rendered": len(interrupted), "skipped": len(finished), "failed": 0, "interrupted": 0}
+    assert {item["input"] for item in again["items"] if item["status"] == "rendered"} == {
+        item["input"] for item in interrupted
+    }
+    assert len(assert_complete_pdfs(out)) == 5
+
+
+def crash_on_purpose(task: RenderTask) -> RenderResult:
+    """A task function that kills its worker process for one input, as a segfault or the OOM killer would."""
+    if "crash" in Path(task.label).name:
+        os._exit(70)
+    return render_task(task)
+
+
+def test_a_worker_that_dies_fails_only_its_own_plan(tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    paths = write_synthetic(inputs, 3, seed=13)
+    paths[1].rename(inputs / "crash.json")
+    report = run_batch([inputs], tmp_path / "out", jobs=2, task=crash_on_purpose)
+    statuses = {Path(item.label).name: item.status for item in report.items}
+    assert statuses == {"crash.json": "failed", "synthetic-00001.json": "rendered", "synthetic-00003.json": "rendered"}
+    (failure,) = report.failed
+    assert failure.messages == [
+        f"{inputs / 'crash.json'}: not rendered: the worker process stopped while rendering it (out of memory, or "
+        "killed)"
+    ]
+    assert report.exit_code == 1
+    assert len(list((tmp_path / "out").glob("*.pdf"))) == 2
+    assert (tmp_path / "out" / STATE_DIR / "manifest.json").is_file()
