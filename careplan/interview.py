@@ -889,7 +889,17 @@ def _signals(enabled: bool) -> Iterator[None]:
         return
 
     def stop(signum: int, frame: Any) -> None:
-        raise _Hangup("terminal closed" if signum == signal.SIGHUP else "asked to stop")
+        hangup = _Hangup("terminal closed" if signum == signal.SIGHUP else "asked to stop")
+        # Inside a prompt, raising here could land in one of prompt_toolkit's event-loop callbacks, which would
+        # report it and carry on; ask the running prompt to end with it instead.
+        from prompt_toolkit.application.current import get_app_or_none
+
+        app = get_app_or_none()
+        if app is not None and app.is_running:
+            with contextlib.suppress(Exception):
+                app.exit(exception=hangup)
+                return
+        raise hangup
 
     saved = {sig: signal.signal(sig, stop) for sig in (signal.SIGHUP, signal.SIGTERM)}
     try:
