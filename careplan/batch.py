@@ -54,11 +54,11 @@ from careplan.batch_worker import (
     RenderTask,
     Settings,
     fingerprint,
-    read_intake_bytes,
     render_task,
 )
 from careplan.errors import CareplanError
 from careplan.files import PRIVATE, write_atomic
+from careplan.intake import read_intake_bytes
 
 if TYPE_CHECKING:
     from careplan.batch_executors import Pool

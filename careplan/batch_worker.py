@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from careplan.errors import CareplanError, InputError
-from careplan.intake import MAX_INTAKE_BYTES
+from careplan.errors import CareplanError
+from careplan.intake import read_intake_bytes
 
 if TYPE_CHECKING:
     from careplan.library import Library
@@ -79,21 +79,6 @@ class RenderResult:
 def fingerprint(settings_digest: str, intake: bytes) -> str:
     """What a rendered plan depends on: the batch settings' digest and the intake's exact bytes."""
     return hashlib.sha256(f"{settings_digest}:{hashlib.sha256(intake).hexdigest()}".encode("ascii")).hexdigest()
-
-
-def read_intake_bytes(path: str | Path, label: str) -> bytes:
-    """The bytes of an intake file, with :func:`careplan.intake.load_intake`'s messages for unreadable files."""
-    try:
-        with Path(path).open("rb") as handle:
-            return handle.read(MAX_INTAKE_BYTES + 1)
-    except FileNotFoundError:
-        raise InputError([f"{label}: no such file"]) from None
-    except IsADirectoryError:
-        raise InputError([f"{label}: is a folder, not an intake file"]) from None
-    except PermissionError:
-        raise InputError([f"{label}: permission denied"]) from None
-    except OSError as exc:
-        raise InputError([f"{label}: cannot be read ({exc.strerror or 'I/O error'})"]) from None
 
 
 def worker_name() -> str:

@@ -778,11 +778,15 @@ def load_intake(path: str | Path) -> Intake:
     Raises :class:`~careplan.errors.InputError` with one line per problem, each naming the file and the field.
     The messages never repeat the values typed into the intake.
     """
-    path = Path(path)
-    label = str(path)
+    return parse_intake(read_intake_bytes(path, str(path)), str(path))
+
+
+def read_intake_bytes(path: str | Path, label: str) -> bytes:
+    """An intake file's bytes (at most the size limit plus one, so a huge file is refused without reading it),
+    with one clear line, naming ``label``, when the file cannot be read."""
     try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_INTAKE_BYTES + 1)
+        with Path(path).open("rb") as handle:
+            return handle.read(MAX_INTAKE_BYTES + 1)
     except FileNotFoundError:
         raise InputError([f"{label}: no such file"]) from None
     except IsADirectoryError:
@@ -791,7 +795,6 @@ def load_intake(path: str | Path) -> Intake:
         raise InputError([f"{label}: permission denied"]) from None
     except OSError as exc:
         raise InputError([f"{label}: cannot be read ({exc.strerror or 'I/O error'})"]) from None
-    return parse_intake(raw, label)
 
 
 def parse_intake(raw: bytes | str, label: str = "<intake>") -> Intake:
