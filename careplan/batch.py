@@ -79,8 +79,8 @@ EXIT_INTERRUPTED = 130
 #: Longest part of an output name taken from the parent's name, and from the babies' first names.
 NAME_PART_LIMIT = 40
 _GLOB_CHARS = frozenset("*?[")
-#: Temporary files of careplan.files.write_atomic: ``.NAME.pdf.RANDOM.part`` (and the manifest's own).
-_PART_FILE = re.compile(r"^\.(.+\.pdf|manifest\.json)\.[A-Za-z0-9_]+\.part$")
+#: Temporary files: a worker's ``.NAME.pdf.RANDOM.part`` and write_atomic's own ones beside it, and the manifest's.
+_PART_FILE = re.compile(r"^\.(.*\.pdf|manifest\.json)\..*\.part$")
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -103,6 +103,15 @@ class Item:
 
 
 @dataclass
+class WorkerStats:
+    """One worker process: how many plans it rendered, its peak resident memory and its CPU time."""
+
+    plans: int = 0
+    peak_kib: int = 0
+    cpu_seconds: float = 0.0
+
+
+@dataclass
 class BatchReport:
     """What a batch did: one :class:`Item` per input, in the order given."""
 
@@ -112,7 +121,7 @@ class BatchReport:
     seconds: float = 0.0
     interrupted: bool = False
     notes: list[str] = field(default_factory=list)
-    workers: dict[str, int] = field(default_factory=dict)  # worker -> peak resident memory (KiB)
+    workers: dict[str, WorkerStats] = field(default_factory=dict)  # by "host:pid"
 
     def count(self, status: Status) -> int:
         return sum(1 for item in self.items if item.status == status)
@@ -140,8 +149,16 @@ class BatchReport:
         return f"{len(self.items)} {noun}: {', '.join(parts)} in {self.seconds:.1f} s -> {self.outdir}"
 
     def to_dict(self) -> dict[str, Any]:
-        peaks = sorted(self.workers.values())
-        each = [{"worker": name, "peak_memory_mb": round(kib / 1024, 1)} for name, kib in sorted(self.workers.items())]
+        peaks = sorted(stats.peak_kib for stats in self.workers.values())
+        each = [
+            {
+                "worker": name,
+                "plans": stats.plans,
+                "peak_memory_mb": round(stats.peak_kib / 1024, 1),
+                "cpu_seconds": round(stats.cpu_seconds, 2),
+            }
+            for name, stats in sorted(self.workers.items())
+        ]
         return {
             "careplan": __version__,
             "output_folder": str(self.outdir),
@@ -336,8 +353,9 @@ class Manifest:
         outputs = {str(k): str(v) for k, v in dict(data.get("outputs") or {}).items()}
         return cls(inputs=inputs, outputs=outputs)
 
-    def replay(self, state: Path) -> list[Path]:
-        """Apply the journals workers wrote (in time order); return the journal files read."""
+    def replay(self, state: Path, outdir: Path) -> list[Path]:
+        """Apply the journals workers wrote (in time order); return the journal files read. A line counts only if
+        its PDF is in place with the hash it names (a worker writes the line just before renaming the PDF)."""
         lines: list[dict[str, Any]] = []
         files = sorted(state.glob(f"{JOURNAL_PREFIX}*{JOURNAL_SUFFIX}"))
         for path in files:
@@ -347,8 +365,16 @@ class Manifest:
                         entry = json.loads(text)
                         if isinstance(entry, dict) and {"input", "fingerprint", "output"} <= entry.keys():
                             lines.append(entry)
+        hashes: dict[str, str | None] = {}
         for entry in sorted(lines, key=lambda e: float(e.get("time", 0))):
-            self.record(str(entry["input"]), str(entry["fingerprint"]), str(entry["output"]))
+            output = Path(str(entry["output"])).name
+            if output not in hashes:
+                try:
+                    hashes[output] = hashlib.sha256((outdir / output).read_bytes()).hexdigest()
+                except OSError:
+                    hashes[output] = None
+            if hashes[output] is not None and entry.get("pdf_sha256") == hashes[output]:
+                self.record(str(entry["input"]), str(entry["fingerprint"]), output)
         return files
 
     def save(self, path: Path, outdir: Path) -> None:
@@ -513,7 +539,7 @@ def run_batch(
     with _locked(state, out):
         _remove_temporary_files(out, state)
         manifest = Manifest.load(state / MANIFEST_NAME, report.notes)
-        manifest.replay(state)
+        manifest.replay(state, absolute_out)
         try:
             wanted = _triage(report, manifest, settings, absolute_out, force)
             if wanted:
@@ -560,7 +586,7 @@ def run_batch(
         except KeyboardInterrupt:
             report.interrupted = True
         finally:
-            manifest.replay(state)  # anything a worker finished that the main process did not hear about
+            manifest.replay(state, absolute_out)  # what a worker finished that the main process did not hear of
             for item in report.items:  # this run's results win over older journal lines
                 if item.status == "rendered" and item.fingerprint and item.output:
                     manifest.record(item.key, item.fingerprint, item.output)
@@ -624,11 +650,14 @@ class _Runner:
         self.progress = progress
         self.inflight: dict[Future[RenderResult], RenderTask] = {}
         self.crashes: dict[str, int] = {}
+        self.restarts = 0
+        self.max_restarts = 3
 
     def run(self, tasks: list[RenderTask]) -> bool:
         """Render everything; False when interrupted by Ctrl-C."""
         queue = deque(tasks)
         suspects: deque[RenderTask] = deque()
+        self.max_restarts = len(tasks) + 3  # each restart after the first few fails a plan, so this is never hit
         try:
             while queue or suspects or self.inflight:
                 # After a worker died, the plans it may have been rendering are retried one at a time.
@@ -686,7 +715,10 @@ class _Runner:
         elif result.status == "failed":
             item.output = None
         if result.worker:
-            self.report.workers[result.worker] = max(self.report.workers.get(result.worker, 0), result.peak_rss_kb)
+            stats = self.report.workers.setdefault(result.worker, WorkerStats())
+            stats.plans += 1
+            stats.peak_kib = max(stats.peak_kib, result.peak_rss_kb)
+            stats.cpu_seconds = max(stats.cpu_seconds, result.cpu_seconds)
         self.progress.advance(result.status)
 
     def _after_crash(self, crashed: list[RenderTask], queue: deque[RenderTask], suspects: deque[RenderTask]) -> None:
@@ -697,7 +729,8 @@ class _Runner:
             done, _ = wait(list(self.inflight))
             crashed.extend(self._collect(done))
         alone = len(crashed) == 1
-        restartable = self.pool.restartable
+        self.restarts += 1
+        restartable = self.pool.restartable and self.restarts <= self.max_restarts
         for render in crashed:
             self.crashes[render.key] = self.crashes.get(render.key, 0) + 1
             if alone or self.crashes[render.key] >= 2 or not restartable:

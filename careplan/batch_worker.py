@@ -20,6 +20,7 @@ import functools
 import hashlib
 import json
 import os
+import secrets
 import signal
 import socket
 import threading
@@ -74,6 +75,7 @@ class RenderResult:
     fingerprint: str | None = None
     worker: str = ""
     peak_rss_kb: int = 0
+    cpu_seconds: float = 0.0  # this worker process's CPU time so far
 
 
 def fingerprint(settings_digest: str, intake: bytes) -> str:
@@ -83,6 +85,12 @@ def fingerprint(settings_digest: str, intake: bytes) -> str:
 
 def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def cpu_seconds() -> float:
+    """CPU time (user and system) this process has used."""
+    times = os.times()
+    return times.user + times.system
 
 
 def peak_rss_kb() -> int:
@@ -143,14 +151,22 @@ def init_worker(settings: Settings) -> None:
         pass
 
 
-def _journal(task: RenderTask, fingerprint_: str) -> None:
-    """Record a written PDF in this process's own journal (one writer per file, so no interleaving, even on a
-    shared folder). The main process folds journals into the manifest; after a kill they tell the next run which
-    PDFs were finished."""
+def _journal(task: RenderTask, fingerprint_: str, pdf_sha256: str) -> None:
+    """Record a PDF about to be renamed into place in this process's own journal (one writer per file, so no
+    interleaving, even on a shared folder). The main process folds journals into the manifest; after a kill they
+    tell the next run which PDFs were finished. The line is written before the rename and names the PDF's hash, so
+    a line whose rename never happened does not match the file and is ignored: no moment in which a kill leaves a
+    finished PDF unrecorded, or a recorded one unfinished."""
     host = "".join(c if c.isalnum() or c in "-_." else "_" for c in socket.gethostname())[:60]
     path = Path(task.state) / f"{JOURNAL_PREFIX}{host}-{os.getpid()}{JOURNAL_SUFFIX}"
     line = json.dumps(
-        {"input": task.key, "fingerprint": fingerprint_, "output": Path(task.output).name, "time": time.time()}
+        {
+            "input": task.key,
+            "fingerprint": fingerprint_,
+            "output": Path(task.output).name,
+            "pdf_sha256": pdf_sha256,
+            "time": time.time(),
+        }
     )
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     try:
@@ -173,17 +189,29 @@ def render_task(task: RenderTask) -> RenderResult:
             intake = parse_intake(raw, task.label)
             _fresh(task.settings)
             library, practice = _context(task.settings)
-            rendered = write_plan_pdf(
-                intake,
-                Path(task.output),
-                library=library,
-                practice=practice,
-                variant=task.settings.variant,  # type: ignore[arg-type]
-            )
-            warnings = tuple(dict.fromkeys(rendered.warnings))[:20]
-            digest = fingerprint(task.settings.digest, raw)
-            with contextlib.suppress(OSError):  # the main process records the result too
-                _journal(task, digest)
+            final = Path(task.output)
+            # Written (atomically, 0600) under a hidden staging name, journalled, then renamed into place.
+            staging = final.with_name(f".{final.name}.{secrets.token_hex(6)}.part")
+            try:
+                rendered = write_plan_pdf(
+                    intake,
+                    staging,
+                    library=library,
+                    practice=practice,
+                    variant=task.settings.variant,  # type: ignore[arg-type]
+                )
+                warnings = tuple(dict.fromkeys(rendered.warnings))[:20]
+                digest = fingerprint(task.settings.digest, raw)
+                with contextlib.suppress(OSError):  # the main process records the result too
+                    _journal(task, digest, hashlib.sha256(staging.read_bytes()).hexdigest())
+                os.replace(staging, final)
+            except CareplanError as exc:
+                raise type(exc)([line.replace(str(staging), str(final)) for line in exc.lines]) from None
+            except OSError as exc:
+                raise CareplanError([f"{final}: not written ({exc.strerror or type(exc).__name__})"]) from None
+            finally:
+                with contextlib.suppress(OSError):
+                    staging.unlink(missing_ok=True)
         except CareplanError as exc:
             return _failed(task, start, exc.lines)
         except Exception as exc:  # a bug or a renderer crash: say which input, never what it holds
@@ -196,6 +224,7 @@ def render_task(task: RenderTask) -> RenderResult:
         fingerprint=digest,
         worker=worker_name(),
         peak_rss_kb=peak_rss_kb(),
+        cpu_seconds=cpu_seconds(),
     )
 
 
@@ -207,4 +236,5 @@ def _failed(task: RenderTask, start: float, lines: list[str]) -> RenderResult:
         lines=tuple(lines),
         worker=worker_name(),
         peak_rss_kb=peak_rss_kb(),
+        cpu_seconds=cpu_seconds(),
     )

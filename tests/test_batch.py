@@ -37,10 +37,9 @@ from careplan.batch import (
 )
 from careplan.batch_executors import ExecutorSpecError, LocalPool, parse_executor, start_method
 from careplan.batch_progress import BarProgress, LineProgress, QuietProgress, progress_for
-from careplan.batch_worker import read_intake_bytes
 from careplan.errors import InputError
 from careplan.extract import extract_intake
-from careplan.intake import load_intake, parse_intake
+from careplan.intake import load_intake, parse_intake, read_intake_bytes
 from careplan.practice import load_practice
 from careplan.synthetic import invalid_intake, synthetic_intake
 from tests.conftest import BASE_INTAKE, ROOT
@@ -166,6 +165,8 @@ def test_report_lists_every_input_with_status_output_and_time(mixed: Mixed) -> N
     workers = report["workers"]
     assert workers["count"] == 2
     assert 0 < workers["peak_memory_mb_max"] < 400
+    assert sum(worker["plans"] for worker in workers["each"]) == 3
+    assert all(worker["cpu_seconds"] > 0 for worker in workers["each"])
 
 
 def test_rerun_skips_everything_up_to_date(mixed: Mixed) -> None:
@@ -369,6 +370,18 @@ def test_a_broken_practice_file_stops_the_batch_with_its_message(tmp_path: Path)
     assert not (tmp_path / "out").exists()
 
 
+def test_a_broken_practice_library_stops_the_batch_with_its_message(tmp_path: Path) -> None:
+    write_intake(tmp_path / "in" / "one.json", BASE_INTAKE)
+    library = tmp_path / "my-library"
+    library.mkdir()
+    (library / "extra.yaml").write_text("entries: [{id: Bad Id}]\n", encoding="utf-8")
+    result = invoke([str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--library", str(library)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{library}/extra.yaml: entry 'Bad Id': ")
+    assert "Traceback" not in result.stderr
+    assert not list((tmp_path / "out").glob("*.pdf"))
+
+
 def test_executor_option() -> None:
     assert parse_executor("local") is None
     assert parse_executor("dask://10.0.0.5:8786") == "tcp://10.0.0.5:8786"
@@ -434,17 +447,31 @@ def test_manifest_survives_garbage(tmp_path: Path) -> None:
     assert notes == [f"{path}: unreadable; every intake is rendered again"]
 
 
-def test_journals_from_a_killed_run_count_in_time_order(tmp_path: Path) -> None:
+def test_journals_from_a_killed_run_count_in_time_order_and_only_for_pdfs_in_place(tmp_path: Path) -> None:
+    import hashlib
+
+    (tmp_path / "a.pdf").write_bytes(b"%PDF new")
+    (tmp_path / "b.pdf").write_bytes(b"%PDF older")
+    new, older = (hashlib.sha256(x).hexdigest() for x in (b"%PDF new", b"%PDF older"))
     lines = [
-        {"input": "/in/a.json", "fingerprint": "new", "output": "a.pdf", "time": 20.0},
-        {"input": "/in/a.json", "fingerprint": "old", "output": "a.pdf", "time": 10.0},
+        {"input": "/in/a.json", "fingerprint": "new", "output": "a.pdf", "pdf_sha256": new, "time": 20.0},
+        {"input": "/in/a.json", "fingerprint": "old", "output": "a.pdf", "pdf_sha256": "0" * 64, "time": 10.0},
+        # killed between the journal line and the rename: the file is still the older one
+        {"input": "/in/b.json", "fingerprint": "b2", "output": "b.pdf", "pdf_sha256": new, "time": 30.0},
+        {"input": "/in/c.json", "fingerprint": "c", "output": "c.pdf", "pdf_sha256": new, "time": 30.0},
     ]
     (tmp_path / "journal-host-2.jsonl").write_text(json.dumps(lines[0]) + "\n", encoding="utf-8")
-    (tmp_path / "journal-host-1.jsonl").write_text(json.dumps(lines[1]) + "\n{torn", encoding="utf-8")
+    (tmp_path / "journal-host-1.jsonl").write_text(
+        "".join(json.dumps(line) + "\n" for line in lines[1:]) + "{torn", encoding="utf-8"
+    )
     manifest = Manifest()
-    assert len(manifest.replay(tmp_path)) == 2
-    assert manifest.inputs == {"/in/a.json": {"fingerprint": "new", "output": "a.pdf"}}
-    assert manifest.outputs == {"a.pdf": "/in/a.json"}
+    manifest.record("/in/b.json", "b1", "b.pdf")
+    assert len(manifest.replay(tmp_path, tmp_path)) == 2
+    assert manifest.inputs == {
+        "/in/a.json": {"fingerprint": "new", "output": "a.pdf"},
+        "/in/b.json": {"fingerprint": "b1", "output": "b.pdf"},
+    }
+    assert older != new
 
 
 def test_unreadable_input_messages_match_load_intake(tmp_path: Path) -> None:
@@ -480,4 +507,4 @@ def test_workers_are_recycled_to_keep_memory_flat(tmp_path: Path, monkeypatch: p
     report = run_batch([tmp_path / "in"], tmp_path / "out", jobs=1)
     assert [item.status for item in report.items] == ["rendered"] * 3
     assert len(report.workers) == 3, "a fresh worker process for every plan"
-    assert all(peak > 0 for peak in report.workers.values())
+    assert all(stats.plans == 1 and stats.peak_kib > 0 and stats.cpu_seconds > 0 for stats in report.workers.values())
