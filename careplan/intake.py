@@ -83,6 +83,10 @@ class Consult(_Model):
         Field(title="country or region", description="Where the family lives; drug regulators differ."),
     ] = "unknown"
     next_visit: Annotated[_Date | None, Field(title="next visit", description="The follow-up appointment.")] = None
+    first_visit: Annotated[
+        _Date | None,
+        Field(title="date of the first visit", description="At a follow-up: when this course of care began."),
+    ] = None
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -150,6 +154,37 @@ FeedingConcern = Literal[
     "other",
 ]
 DehydrationSign = Literal["dry_mouth", "sunken_fontanelle", "lethargy", "no_urine_12h"]
+Vomiting = Literal["no", "sometimes", "forceful", "green", "unknown"]
+
+
+def red_flags(flags: list[str], others: list[str]) -> dict[str, Any]:
+    """Field metadata naming which values are red flags (each must be read by an urgent entry or a referral) and
+    which are not; a test checks that together they cover every value the field can hold, so a value added later
+    needs a decision and, if it is a red flag, a rule."""
+    return {"x-red-flags": flags, "x-not-red-flags": others}
+
+StoolColour = Literal["black_meconium", "green_or_brown", "yellow", "pale_or_white", "unknown"]
+JaundiceTreatment = Literal["none", "phototherapy", "other", "unknown"]
+
+#: Days of life under which amounts and a step-down are never computed (AAPNB: back to birth weight by
+#: 10-14 days; ABM3 gives per-feed colostrum amounts for the first days only).
+AMOUNTS_FROM_DAY = 14
+#: TPH12: gain under 20 g/day in the first 3-4 months signals inadequate intake (the rule reads under 16 weeks).
+EXPECTED_GAIN_G_PER_DAY_UNDER_16_WEEKS = 20
+#: Why the daily estimate and the step-down are withheld for a baby (see Baby.amount_guards).
+AmountGuard = Literal[
+    "under_14_days",
+    "below_birth_weight",
+    "preterm",
+    "low_birth_weight",
+    "gestation_unknown",
+    "birth_weight_unknown",
+    "weight_under_2500_g",
+    "weight_unknown",
+    "gain_unknown",
+    "gain_low",
+    "no_milk_yet",
+]
 SleepPlace = Literal[
     "own_room",
     "separate_surface_in_parents_room",
@@ -191,13 +226,53 @@ class Baby(_Model):
     earlier_weights: Annotated[list[WeightCheck], Field(title="earlier weights", max_length=100)] = []
     feeding: Annotated[CurrentFeeding, Field(title="current feeding")] = CurrentFeeding()
     latches: Annotated[Answer, Field(title="latches at the breast")] = "unknown"
-    concerns: Annotated[list[FeedingConcern], Field(title="feeding concerns")] = []
+    concerns: Annotated[
+        list[FeedingConcern],
+        Field(
+            title="feeding concerns",
+            json_schema_extra=red_flags(
+                ["formula_intolerance", "tongue_tie", "weak_suck", "jaundice"],
+                ["reflux", "oral_aversion", "breast_refusal", "other"],
+            ),
+        ),
+    ] = []
     wet_diapers_24h: Annotated[int | None, Field(title="wet diapers per 24 hours", ge=0, le=40)] = None
     dirty_diapers_24h: Annotated[int | None, Field(title="dirty diapers per 24 hours", ge=0, le=40)] = None
-    dehydration_signs: Annotated[list[DehydrationSign], Field(title="signs of dehydration")] = []
+    dehydration_signs: Annotated[
+        list[DehydrationSign],
+        Field(
+            title="signs of dehydration",
+            json_schema_extra=red_flags(["dry_mouth", "sunken_fontanelle", "lethargy", "no_urine_12h"], []),
+        ),
+    ] = []
+    stool_colour: Annotated[
+        StoolColour,
+        Field(
+            title="colour of the baby's stools now",
+            description="Black meconium is a red flag from 5 days old.",
+            json_schema_extra=red_flags(["pale_or_white", "black_meconium"], ["green_or_brown", "yellow", "unknown"]),
+        ),
+    ] = "unknown"
+    jaundice: Annotated[
+        Answer,
+        Field(title="yellow skin or eyes (jaundice)", json_schema_extra=red_flags(["yes"], ["no", "unknown"])),
+    ] = "unknown"
+    jaundice_since: Annotated[date | None, Field(title="date the jaundice was first seen")] = None
+    jaundice_treatment: Annotated[JaundiceTreatment, Field(title="treatment for jaundice")] = "unknown"
+    fever: Annotated[
+        Answer, Field(title="fever now or in the last day", json_schema_extra=red_flags(["yes"], ["no", "unknown"]))
+    ] = "unknown"
+    temperature_c: Annotated[
+        float | None, Field(title="highest temperature measured (degrees C)", ge=30, le=44)
+    ] = None
+    vomiting: Annotated[
+        Vomiting,
+        Field(title="vomiting", json_schema_extra=red_flags(["forceful", "green"], ["no", "sometimes", "unknown"])),
+    ] = "unknown"
     sleeps: Annotated[SleepPlace, Field(title="where the baby sleeps")] = "unknown"
 
     _on: date | None = PrivateAttr(default=None)
+    _milk_documented: bool = PrivateAttr(default=False)
 
     @model_validator(mode="after")
     def _weight_has_a_date(self) -> Baby:
@@ -205,6 +280,11 @@ class Baby(_Model):
             raise ValueError("the current weight needs the date it was taken (weighed_on)")
         if self.weighed_on is not None and self.weighed_on < self.birth_date:
             raise ValueError("the current weight was taken before the baby's birth date")
+        if self.jaundice_since is not None:
+            if self.jaundice == "no":
+                raise ValueError("a jaundice date is given but jaundice is 'no'")
+            if self.jaundice_since < self.birth_date:
+                raise ValueError("the jaundice is dated before the baby's birth date")
         for check in self.earlier_weights:
             if check.date < self.birth_date:
                 raise ValueError("an earlier weight is dated before the baby's birth date")
@@ -293,6 +373,78 @@ class Baby(_Model):
         """Days since the current weight was taken."""
         return None if self.weighed_on is None else (self._as_of - self.weighed_on).days
 
+    @property
+    def has_jaundice(self) -> bool:
+        """Jaundice recorded, as an answer or as a feeding concern."""
+        return self.jaundice == "yes" or "jaundice" in self.concerns
+
+    @property
+    def jaundice_from_day(self) -> int | None:
+        """Day of life the jaundice was first seen (0 is the day of birth); null when not known."""
+        if not self.has_jaundice or self.jaundice_since is None:
+            return None
+        return (self.jaundice_since - self.birth_date).days
+
+    @property
+    def jaundice_days(self) -> int | None:
+        """How many days the jaundice has lasted by the consult; null when not known."""
+        if not self.has_jaundice or self.jaundice_since is None:
+            return None
+        return (self._as_of - self.jaundice_since).days
+
+    @property
+    def has_fever(self) -> bool:
+        """Fever answered yes, or a temperature of 38.0 C or more (NICE NG143)."""
+        return self.fever == "yes" or (self.temperature_c is not None and self.temperature_c >= 38.0)
+
+    @property
+    def expected_wet_diapers(self) -> int | None:
+        """The fewest wet diapers a day expected by age in days (days after the birth date): 1 at 1 day, 2 at 2
+        days, 3 at 3-4 days (DAYLIFE), then 6 from 5 days (AAPNB); null on the day of birth."""
+        day = self.age_days
+        if day < 1:
+            return None
+        return min(day, 3) if day <= 4 else 6
+
+    @property
+    def expected_stools(self) -> int | None:
+        """The fewest stools a day expected by age in days: 1 at 1-2 days, then 2 (DAYLIFE); null on the day of
+        birth and after 6 weeks, when fewer stools can be normal."""
+        day = self.age_days
+        if day < 1 or day > 42:
+            return None
+        return 1 if day <= 2 else 2
+
+    @property
+    def amount_guards(self) -> list[AmountGuard]:
+        """Why a daily milk amount or a step-down must not be computed for this baby; empty when none applies.
+        These are the intake's own facts; red flags that fire in the library add theirs in the engine."""
+        guards: list[AmountGuard] = []
+        if self.age_days < AMOUNTS_FROM_DAY:
+            guards.append("under_14_days")
+        if self.below_birth_weight:
+            guards.append("below_birth_weight")
+        if self.preterm:
+            guards.append("preterm")
+        elif self.preterm is None:
+            guards.append("gestation_unknown")
+        if self.low_birth_weight:
+            guards.append("low_birth_weight")
+        elif self.low_birth_weight is None:
+            guards.append("birth_weight_unknown")
+        if self.current_weight_g is None:
+            guards.append("weight_unknown")
+        elif self.current_weight_g < LOW_BIRTH_WEIGHT_BELOW_G:
+            guards.append("weight_under_2500_g")
+        gain = self.weight_gain_g_per_day
+        if gain is None:
+            guards.append("gain_unknown")
+        elif gain <= 0 or (self.age_weeks < 16 and gain < EXPECTED_GAIN_G_PER_DAY_UNDER_16_WEEKS):
+            guards.append("gain_low")
+        if not self._milk_documented:
+            guards.append("no_milk_yet")
+        return guards
+
 
 # --------------------------------------------------------------------------------------------------------------
 # Lactation history
@@ -332,6 +484,7 @@ class Lactation(_Model):
     ] = "unknown"
 
     _on: date | None = PrivateAttr(default=None)
+    _latest_expressed: float | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _consistent(self) -> Lactation:
@@ -356,6 +509,16 @@ class Lactation(_Model):
     def never_lactated(self) -> bool:
         """The parent has never made milk for any child (induced lactation)."""
         return self.ever_lactated == "no"
+
+    @property
+    def latest_expressed_ml_per_24h(self) -> float | None:
+        """Milk expressed per 24 hours at the latest follow-up that recorded it; null when none did."""
+        return self._latest_expressed
+
+    @property
+    def milk_documented(self) -> bool:
+        """Milk is documented: more than drops come out now, or a follow-up recorded milk expressed."""
+        return self.current_output == "some" or (self._latest_expressed or 0) > 0
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -406,6 +569,7 @@ MedicineClass = Literal[
     "metoclopramide",
     "domperidone",
     "antidepressant",
+    "of_concern",
     "other",
 ]
 Allergen = Literal[
@@ -422,7 +586,8 @@ Allergen = Literal[
     "onion_family",
     "other",
 ]
-Herb = Literal[
+#: What a blend's label can list: the herbs, without "blend" itself.
+BlendHerb = Literal[
     "fenugreek",
     "goats_rue",
     "moringa",
@@ -432,10 +597,12 @@ Herb = Literal[
     "blessed_thistle",
     "milk_thistle",
     "fennel",
-    "blend",
     "other",
 ]
+#: A herb taken or asked about: one of the herbs, or a blend of them.
+Herb = Literal[BlendHerb, "blend"]
 
+BreastProblem = Literal["mastitis", "breast_abscess", "nipple_damage", "red_hot_painful_area"]
 
 SurgeryKind = Literal["reduction", "augmentation", "lumpectomy", "mastectomy", "biopsy", "nipple", "other"]
 
@@ -460,6 +627,13 @@ def medicine_lexicon() -> dict[str, tuple[str, ...]]:
     return {str(name).lower(): tuple(classes) for name, classes in raw["names"].items()}
 
 
+@cache
+def _lexicon_pattern() -> re.Pattern[str]:
+    """Every lexicon name as one whole-word pattern, longest names first so the longest match wins."""
+    names = sorted(medicine_lexicon(), key=len, reverse=True)
+    return re.compile(r"(?<![a-z])(" + "|".join(re.escape(n) for n in names) + r")(?![a-z])")
+
+
 class Medication(_Model):
     name: Annotated[str, Field(title="medicine name", min_length=1, max_length=200)]
     classes: Annotated[
@@ -469,15 +643,30 @@ class Medication(_Model):
             description="Set by the consultant; careplan adds the ones it recognises.",
         ),
     ] = []
+    status: Annotated[Literal["taking", "stopped"], Field(title="taking it now, or stopped")] = "taking"
+    stopped_on: Annotated[date | None, Field(title="date it was stopped")] = None
+    stop_reason: Annotated[str | None, Field(title="why it was stopped", max_length=300)] = None
+
+    @model_validator(mode="after")
+    def _stopped_details(self) -> Medication:
+        if self.status == "taking" and (self.stopped_on is not None or self.stop_reason is not None):
+            raise ValueError("a stop date or reason is given for a medicine still taken")
+        return self
+
+    @property
+    def recognised(self) -> bool:
+        """careplan knows what this medicine is: a class other than 'other', by name or set by hand."""
+        return any(c != "other" for c in self.recognised_classes)
 
     @property
     def recognised_classes(self) -> list[MedicineClass]:
-        """The classes set by hand plus those recognised from the name."""
+        """The classes set by hand plus those recognised from the name. The longest name that matches at a place
+        wins, so a product listed with no class ("sudafed pe", phenylephrine) is not read as a shorter name in it
+        ("sudafed", pseudoephedrine)."""
         found: set[MedicineClass] = set(self.classes)
-        words = self.name.lower()
-        for known, classes in medicine_lexicon().items():
-            if re.search(rf"(?<![a-z]){re.escape(known)}(?![a-z])", words):
-                found.update(typing.cast("tuple[MedicineClass, ...]", classes))
+        lexicon = medicine_lexicon()
+        for match in _lexicon_pattern().finditer(self.name.lower()):
+            found.update(typing.cast("tuple[MedicineClass, ...]", lexicon[match.group(1)]))
         return sorted(found)
 
 
@@ -516,6 +705,21 @@ class Health(_Model):
         Field(title="sedating medicines or drugs", description="Sedating medicines, cannabis, opioids."),
     ] = "unknown"
     placenta_capsules: Annotated[Answer, Field(title="takes placenta capsules")] = "no"
+    breast_problems: Annotated[
+        list[BreastProblem] | None,
+        Field(
+            title="breast problems now",
+            description="null when not asked or not known; [] for none.",
+            json_schema_extra=red_flags(["mastitis", "breast_abscess", "nipple_damage", "red_hot_painful_area"], []),
+        ),
+    ] = None
+    fever: Annotated[
+        Answer, Field(title="parent has a fever now", json_schema_extra=red_flags(["yes"], ["no", "unknown"]))
+    ] = "unknown"
+
+    @property
+    def breast_problem_list(self) -> list[BreastProblem]:
+        return list(self.breast_problems or [])
 
     @property
     def condition_list(self) -> list[Condition]:
@@ -539,9 +743,43 @@ class Health(_Model):
         return self.medications is not None
 
     @property
+    def current_medications(self) -> list[Medication]:
+        return [m for m in self.medications or [] if m.status == "taking"]
+
+    @property
     def medicine_classes(self) -> list[MedicineClass]:
-        """Every class of every medicine, recognised or set by hand."""
-        return sorted({c for m in self.medications or [] for c in m.recognised_classes})
+        """Every class of every medicine taken now, recognised or set by hand."""
+        return sorted({c for m in self.current_medications for c in m.recognised_classes})
+
+    @property
+    def stopped_medicine_classes(self) -> list[MedicineClass]:
+        """Every class of every medicine the parent has stopped."""
+        return sorted({c for m in self.medications or [] if m.status == "stopped" for c in m.recognised_classes})
+
+    def _names_with(self, wanted: set[str], stopped: bool = False) -> list[str]:
+        chosen = [m for m in self.medications or [] if (m.status == "stopped") == stopped]
+        return [m.name for m in chosen if wanted & set(m.recognised_classes)]
+
+    @property
+    def unrecognised_medicines(self) -> list[str]:
+        """Names of medicines taken now that careplan does not know: they are named in the plan, never passed
+        over."""
+        return [m.name for m in self.current_medications if not m.recognised]
+
+    @property
+    def medicines_of_concern(self) -> list[str]:
+        """Names of medicines taken now that need a prescriber's review while breastfeeding (LactMed)."""
+        return self._names_with({"of_concern"})
+
+    @property
+    def qt_or_cyp3a4_medicines(self) -> list[str]:
+        """Names of medicines taken now that prolong the QT interval or strongly inhibit CYP3A4."""
+        return self._names_with({"qt_prolonging", "cyp3a4_inhibitor"})
+
+    @property
+    def stopped_thyroid_medicines(self) -> list[str]:
+        """Names of thyroid medicines the parent has stopped."""
+        return self._names_with({"thyroid_hormone"}, stopped=True)
 
     @property
     def surgery_kinds(self) -> list[SurgeryKind]:
@@ -616,11 +854,44 @@ class Goals(_Model):
     what_matters_most: Annotated[str | None, Field(title="what matters most", max_length=2000)] = None
     herbs_interest: Annotated[Literal["yes", "no", "unsure"], Field(title="open to herbs")] = "no"
     herbs_taken: Annotated[list[Herb], Field(title="herbs already taken")] = []
+    blend_herbs: Annotated[
+        list[BlendHerb] | None,
+        Field(
+            title="herbs listed on the blend's label",
+            description="For a blend: the herbs its label lists; null when the label is not known.",
+        ),
+    ] = None
     prescription_discussion: Annotated[
         Answer, Field(title="wants to discuss prescription options with a physician")
     ] = "no"
-    reduce_supplement: Annotated[Literal["yes", "not_yet", "no"], Field(title="wants to reduce the supplement")] = "yes"
+    reduce_supplement: Annotated[
+        Literal["yes", "not_yet", "no", "not_asked"],
+        Field(
+            title="wants to reduce the supplement",
+            description="Asked, never assumed: 'not_asked' plans no step-down.",
+        ),
+    ] = "not_asked"
     asked_about: Annotated[list[Topic], Field(title="topics the family asked about")] = []
+
+    @model_validator(mode="after")
+    def _blend_needs_blend(self) -> Goals:
+        if self.blend_herbs is not None and "blend" not in self.herbs_taken:
+            raise ValueError("the herbs of a blend are given but no blend is taken")
+        return self
+
+    @property
+    def herbs_in_use(self) -> list[Herb]:
+        """Every herb taken now, with a blend counted as the herbs its label lists (the blend itself stays when its
+        label is not known)."""
+        herbs = set(self.herbs_taken)
+        if "blend" in herbs and self.blend_herbs is not None:
+            herbs.discard("blend")
+            herbs.update(typing.cast("list[Herb]", self.blend_herbs))
+        return sorted(herbs)
+
+    @property
+    def blend_label_unknown(self) -> bool:
+        return "blend" in self.herbs_taken and self.blend_herbs is None
 
 
 class Consent(_Model):
@@ -700,6 +971,14 @@ class Intake(_Model):
                 add(f"baby {number}'s weight is dated after the consult", "babies", index, "weighed_on")
             if baby.birth_date < date(on.year - 6, on.month, 1):
                 add(f"baby {number} is over 5 years old; check the birth date", "babies", index, "birth_date")
+        seen: dict[str, int] = {}
+        for index, baby in enumerate(self.babies):
+            key = " ".join(baby.name.split()).casefold()
+            if key in seen:
+                same = f"babies {seen[key]} and {index + 1} have the same name; give each baby its own name"
+                add(same, "babies", index, "name")
+            else:
+                seen[key] = index + 1
         earliest_birth = min(b.birth_date for b in self.babies)
         removal = self.lactation.last_milk_removal
         if removal is not None:
@@ -720,6 +999,9 @@ class Intake(_Model):
                     "parent",
                     "date_of_birth",
                 )
+        first = self.consult.first_visit
+        if first is not None and first > on:
+            add("the first visit is dated after this consult", "consult", "first_visit")
         for index, entry in enumerate(self.progress):
             if entry.date > on:
                 add("a follow-up is dated after the consult", "progress", index, "date")
@@ -758,8 +1040,18 @@ class Intake(_Model):
         on = self.consult.date
         self.parent._on = on
         self.lactation._on = on
+        recorded = [p for p in sorted(self.progress, key=lambda p: p.date) if p.expressed_ml_per_24h is not None]
+        self.lactation._latest_expressed = recorded[-1].expressed_ml_per_24h if recorded else None
         for baby in self.babies:
             baby._on = on
+            baby._milk_documented = self.lactation.milk_documented
+
+    @property
+    def course_start(self) -> _Date:
+        """The day this course of care began: the first visit's date, else the earliest follow-up record, else
+        this consult."""
+        dates = [d for d in (self.consult.first_visit, *(p.date for p in self.progress)) if d is not None]
+        return min([*dates, self.consult.date])
 
     # Computed values that span several parts of the intake ----------------------------------------------------
 

@@ -202,6 +202,8 @@ def follow_up_answers(form: Form, previous: Intake) -> tuple[dict[str, Any], dic
     entry is opened."""
     data = previous.model_dump(mode="json")
     data["consult"]["visit"] = "follow_up"
+    # The course of care began at the first visit: the timeline and the step-down continue from it.
+    data["consult"]["first_visit"] = data["consult"].get("first_visit") or data["consult"]["date"]
     for baby in data["babies"]:
         weighed, grams = baby.get("weighed_on"), baby.get("current_weight_g")
         if weighed and grams and all(w["date"] != weighed for w in baby["earlier_weights"]):
@@ -212,7 +214,7 @@ def follow_up_answers(form: Form, previous: Intake) -> tuple[dict[str, Any], dic
     for key in list(answers):
         base, marker, _ = split_key(key)
         node = form.by_path.get(tuple(p for p in base.split(".") if not p.isdigit()))
-        if marker is None and isinstance(node, Question) and node.spec.follow_up == "fresh":
+        if marker in (None, "gate") and isinstance(node, Question) and node.spec.follow_up == "fresh":
             fresh[key] = answers.pop(key)
     progress = form.by_path.get(("progress",))
     if isinstance(progress, Group):

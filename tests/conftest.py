@@ -37,7 +37,7 @@ BASE_INTAKE: dict[str, Any] = {
         "duration_weeks": 2,
         "last_milk_removal": "2026-04-10",
         "full_supply_before": "yes",
-        "current_output": "drops",
+        "current_output": "some",
     },
     "health": {
         "conditions": [],

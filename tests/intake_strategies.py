@@ -37,22 +37,32 @@ def _maybe(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
     return st.one_of(st.none(), strategy)
 
 
+def _calm(model: type, field: str) -> st.SearchStrategy[Any]:
+    """A value of a red-flag field that the field's metadata says is not a red flag."""
+    extra = model.model_fields[field].json_schema_extra  # type: ignore[attr-defined]
+    return st.sampled_from(extra["x-not-red-flags"])
+
+
 @st.composite
 def babies(draw: st.DrawFn, consult: date) -> dict[str, Any]:
     from careplan.intake import Baby, CurrentFeeding
 
     age = draw(st.integers(min_value=0, max_value=420))
     birth = consult - timedelta(days=age)
+    # One baby in three from 2 weeks old is well: term, normal birth weight, growing, no red flag recorded, so that
+    # the daily estimate and the step-down are exercised too. The others take any value the model allows.
+    well = age >= 14 and draw(st.integers(min_value=0, max_value=2)) == 0
+    concerns = st.lists(_calm(Baby, "concerns"), max_size=2, unique=True) if well else _some(Baby, "concerns")
     baby: dict[str, Any] = {
         "name": draw(st.text(min_size=1, max_size=20).filter(lambda s: s.strip() != "")),
         "birth_date": birth.isoformat(),
         "gestational_age_weeks": draw(_maybe(st.floats(min_value=23, max_value=42).map(lambda x: round(x, 1)))),
         "birth_weight_g": draw(_maybe(st.integers(min_value=500, max_value=5500))),
         "latches": draw(_pick(Baby, "latches")),
-        "concerns": draw(_some(Baby, "concerns")),
-        "wet_diapers_24h": draw(_maybe(st.integers(min_value=0, max_value=14))),
-        "dirty_diapers_24h": draw(_maybe(st.integers(min_value=0, max_value=10))),
-        "dehydration_signs": draw(_some(Baby, "dehydration_signs")),
+        "concerns": draw(concerns),
+        "wet_diapers_24h": draw(st.integers(min_value=6, max_value=12) if well else _maybe(st.integers(0, 14))),
+        "dirty_diapers_24h": draw(st.integers(min_value=2, max_value=6) if well else _maybe(st.integers(0, 10))),
+        "dehydration_signs": [] if well else draw(_some(Baby, "dehydration_signs")),
         "sleeps": draw(_pick(Baby, "sleeps")),
         "feeding": {
             "milk": draw(_some(CurrentFeeding, "milk")),
@@ -61,11 +71,111 @@ def babies(draw: st.DrawFn, consult: date) -> dict[str, Any]:
             "methods": draw(_some(CurrentFeeding, "methods")),
         },
     }
-    if draw(st.booleans()):
+    # Red flags and the facts behind them (every value of each field, "unknown" included).
+    baby["stool_colour"] = draw(_calm(Baby, "stool_colour") if well else _pick(Baby, "stool_colour"))
+    baby["jaundice"] = "no" if well else draw(_pick(Baby, "jaundice"))
+    baby["jaundice_treatment"] = draw(_pick(Baby, "jaundice_treatment"))
+    if baby["jaundice"] != "no" and draw(st.booleans()):
+        baby["jaundice_since"] = (birth + timedelta(days=draw(st.integers(min_value=0, max_value=age)))).isoformat()
+    baby["fever"] = "no" if well else draw(_pick(Baby, "fever"))
+    low, high = (35.5, 37.9) if well else (35, 41)
+    baby["temperature_c"] = draw(_maybe(st.floats(min_value=low, max_value=high).map(lambda x: round(x, 1))))
+    baby["vomiting"] = draw(_calm(Baby, "vomiting") if well else _pick(Baby, "vomiting"))
+    if well:
+        # Weighed in the last 10 days, 25-40 g a day over the week before.
+        weighed = birth + timedelta(days=age - draw(st.integers(min_value=0, max_value=min(age - 7, 10))))
+        birth_weight = draw(st.integers(min_value=2800, max_value=4200))
+        gain = draw(st.integers(min_value=25, max_value=40))
+        grams = min(birth_weight + gain * (weighed - birth).days, 12000)
+        baby["gestational_age_weeks"] = draw(st.sampled_from([37.0, 38.5, 40.0, 41.5]))
+        baby["birth_weight_g"] = birth_weight
+        baby |= {"current_weight_g": grams, "weighed_on": weighed.isoformat()}
+        earlier = weighed - timedelta(days=7)
+        baby["earlier_weights"] = [{"date": earlier.isoformat(), "grams": grams - gain * 7}]
+    elif draw(st.booleans()):
         weighed = birth + timedelta(days=draw(st.integers(min_value=0, max_value=age)))
         baby["current_weight_g"] = draw(st.integers(min_value=1000, max_value=12000))
         baby["weighed_on"] = weighed.isoformat()
+        span = (weighed - birth).days
+        baby["earlier_weights"] = draw(
+            st.lists(
+                st.fixed_dictionaries(
+                    {
+                        "date": st.integers(min_value=0, max_value=span).map(
+                            lambda d: (birth + timedelta(days=d)).isoformat()
+                        ),
+                        "grams": st.integers(min_value=800, max_value=12000),
+                    }
+                ),
+                max_size=3,
+            )
+        )
     return baby
+
+
+#: Medicine names: some the lexicon knows, some of concern or QT-prolonging that it may not know yet, some invented.
+MEDICINE_NAMES = [
+    "Sudafed",
+    "metformin",
+    "warfarin",
+    "levothyroxine",
+    "Synthroid",
+    "Microgynon",
+    "cabergoline",
+    "vitamin D",
+    "domperidone",
+    "metoclopramide",
+    "sertraline",
+    "citalopram",
+    "clarithromycin",
+    "amiodarone",
+    "lithium",
+    "methotrexate",
+    "Zyxor 5 mg",
+    "Floravex drops",
+    "iron tablets",
+]
+
+
+def _medicines(consult: date) -> st.SearchStrategy[list[dict[str, Any]]]:
+    """Medicines taken now or stopped, by known and invented names (free text too), classes sometimes set."""
+    from careplan.intake import Medication
+
+    name = st.one_of(
+        st.sampled_from(MEDICINE_NAMES),
+        st.text(min_size=1, max_size=30).filter(lambda s: s.strip() != ""),
+    )
+
+    @st.composite
+    def one(draw: st.DrawFn) -> dict[str, Any]:
+        medicine: dict[str, Any] = {"name": draw(name)}
+        if draw(st.booleans()):
+            medicine["classes"] = draw(_some(Medication, "classes"))
+        if draw(st.booleans()):
+            medicine["status"] = "stopped"
+            stopped = consult - timedelta(days=draw(st.integers(min_value=0, max_value=700)))
+            medicine["stopped_on"] = draw(_maybe(st.just(stopped.isoformat())))
+            medicine["stop_reason"] = draw(_maybe(st.text(min_size=1, max_size=40).filter(lambda s: s.strip() != "")))
+        elif draw(st.booleans()):
+            medicine["status"] = "taking"
+        return medicine
+
+    return st.lists(one(), max_size=4)
+
+
+@st.composite
+def _progress(draw: st.DrawFn, consult: date, births: list[date]) -> dict[str, Any]:
+    baby = draw(st.integers(min_value=1, max_value=len(births)))
+    born = births[baby - 1]
+    day = born + timedelta(days=draw(st.integers(min_value=0, max_value=(consult - born).days)))
+    return {
+        "date": day.isoformat(),
+        "baby": baby,
+        "milk_removal_sessions_per_24h": draw(_maybe(st.integers(min_value=0, max_value=14))),
+        "expressed_ml_per_24h": draw(_maybe(st.sampled_from([0, 5, 40, 120, 320, 800]))),
+        "supplement_ml_per_24h": draw(_maybe(st.integers(min_value=0, max_value=1000))),
+        "baby_weight_g": draw(_maybe(st.integers(min_value=1000, max_value=12000))),
+    }
 
 
 @st.composite
@@ -73,7 +183,10 @@ def intakes(draw: st.DrawFn) -> Intake:
     from careplan.intake import Consult, Goals, Health, Lactation, Parent, Situation
 
     consult = CONSULT_DAY - timedelta(days=draw(st.integers(min_value=0, max_value=400)))
-    kids = draw(st.lists(babies(consult), min_size=1, max_size=3))
+    # Each baby has its own name (the model refuses two babies with one name, spaces and case aside).
+    kids = draw(
+        st.lists(babies(consult), min_size=1, max_size=3, unique_by=lambda b: " ".join(b["name"].split()).casefold())
+    )
     earliest = min(date.fromisoformat(b["birth_date"]) for b in kids)
     lactation: dict[str, Any] = {
         "ever_lactated": draw(_pick(Lactation, "ever_lactated")),
@@ -85,18 +198,10 @@ def intakes(draw: st.DrawFn) -> Intake:
     if draw(st.booleans()):
         span = (consult - earliest).days
         lactation["last_milk_removal"] = (earliest + timedelta(days=draw(st.integers(0, span)))).isoformat()
-    medicines = st.lists(
-        st.fixed_dictionaries(
-            {"name": st.sampled_from(["Sudafed", "metformin", "warfarin", "levothyroxine", "Microgynon", "cabergoline",
-                                      "vitamin D", "domperidone"])},
-            optional={"classes": _some(__import__("careplan.intake").intake.Medication, "classes")},
-        ),
-        max_size=3,
-    )
     health = {
         "conditions": draw(_maybe(_some(Health, "conditions"))),
         "allergies": draw(_maybe(_some(Health, "allergies"))),
-        "medications": draw(_maybe(medicines)),
+        "medications": draw(_maybe(_medicines(consult))),
         "breast_surgeries": draw(
             _maybe(st.lists(st.fixed_dictionaries({"kind": st.sampled_from(["reduction", "augmentation", "biopsy"]),
                                                    "tissue_preserved": st.sampled_from(["full", "partial", "none",
@@ -110,6 +215,8 @@ def intakes(draw: st.DrawFn) -> Intake:
         "sedating_substances": draw(_pick(Health, "sedating_substances")),
         "placenta_capsules": draw(_pick(Health, "placenta_capsules")),
         "bmi": draw(_maybe(st.floats(min_value=15, max_value=50).map(lambda x: round(x, 1)))),
+        "breast_problems": draw(_maybe(_some(Health, "breast_problems"))),
+        "fever": draw(_pick(Health, "fever")),
     }
     situation = {
         "pump": draw(_pick(Situation, "pump")),
@@ -124,16 +231,28 @@ def intakes(draw: st.DrawFn) -> Intake:
         "herbs_interest": draw(_pick(Goals, "herbs_interest")),
         "herbs_taken": draw(_some(Goals, "herbs_taken")),
         "prescription_discussion": draw(_pick(Goals, "prescription_discussion")),
-        "reduce_supplement": draw(_pick(Goals, "reduce_supplement")),
+        # "yes" more often than the other answers, so step-downs are planned (and checked) often enough.
+        "reduce_supplement": draw(st.one_of(st.just("yes"), _pick(Goals, "reduce_supplement"))),
         "asked_about": draw(_some(Goals, "asked_about")),
     }
+    if "blend" in goals["herbs_taken"]:
+        # The label's herbs (never another blend), or null when the label is not known.
+        label = [h for h in _choices(Goals, "herbs_taken") if h != "blend"]
+        goals["blend_herbs"] = draw(_maybe(st.lists(st.sampled_from(label), max_size=4, unique=True)))
+    births = [date.fromisoformat(b["birth_date"]) for b in kids]
+    consult_data: dict[str, Any] = {
+        "date": consult.isoformat(),
+        "visit": draw(_pick(Consult, "visit")),
+        "setting": draw(_pick(Consult, "setting")),
+        "jurisdiction": draw(_pick(Consult, "jurisdiction")),
+    }
+    if draw(st.booleans()):
+        # A course of care may begin before the birth (induced lactation) or on any day up to this consult.
+        first = earliest + timedelta(days=draw(st.integers(min_value=-60, max_value=(consult - earliest).days)))
+        consult_data["first_visit"] = first.isoformat()
+    progress = draw(st.lists(_progress(consult, births), max_size=3))
     data = {
-        "consult": {
-            "date": consult.isoformat(),
-            "visit": draw(_pick(Consult, "visit")),
-            "setting": draw(_pick(Consult, "setting")),
-            "jurisdiction": draw(_pick(Consult, "jurisdiction")),
-        },
+        "consult": consult_data,
         "parent": {
             "name": "Test Parent",
             "relationship": draw(_pick(Parent, "relationship")),
@@ -144,5 +263,6 @@ def intakes(draw: st.DrawFn) -> Intake:
         "health": health,
         "situation": situation,
         "goals": goals,
+        "progress": progress,
     }
     return Intake.model_validate(data)
