@@ -89,6 +89,11 @@ class DocumentContext:
         return len(self.plan.urgent())
 
     @property
+    def urgent_now(self) -> bool:
+        """An urgent item asks for help now (an emergency), not only today."""
+        return any(item.urgency == "now" for item in self.plan.urgent())
+
+    @property
     def emergency(self) -> str | None:
         return self.practice.emergency_for(self.plan.jurisdiction)
 
@@ -114,7 +119,7 @@ class DocumentContext:
 
     def span(self, start: date | None, end: date | None) -> str:
         if start is None:
-            return ""
+            return "" if end is None else f"as of {self.long_date(end)}"
         if end is None:
             return f"from {self.long_date(start)}"
         return f"about {self.short_date(start)} to {self.short_date(end)}"

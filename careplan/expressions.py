@@ -170,7 +170,24 @@ def _type_resolver(name: str) -> Any:
         raise rule_engine.errors.SymbolResolutionError(name) from None
 
 
+def words(items: list[str] | tuple[str, ...]) -> str:
+    """A list as words a person reads: "a", "a and b", "a, b and c"."""
+    names = [str(item) for item in items]
+    if len(names) < 2:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
 CONTEXT = rule_engine.Context(type_resolver=_type_resolver, resolver=_resolver)
+# `$words(list)` joins a list of strings for a sentence, so a text can name medicines or herbs.
+CONTEXT.builtins = rule_engine.builtins.Builtins.from_defaults(
+    values={"words": words},
+    value_types={
+        "words": DataType.FUNCTION(
+            "words", return_type=DataType.STRING, argument_types=(DataType.ARRAY(DataType.STRING),)
+        )
+    },
+)
 
 
 class ExpressionError(Exception):

@@ -34,6 +34,7 @@ class ConditionTrace(_Frozen):
 class PlanItem(_Frozen):
     id: str
     kind: Literal["urgent", "referral", "caution", "exclusion", "expectation", "strategy"]
+    urgency: Literal["now", "today", "soon"] | None = None
     section: str
     title: str
     text: str
@@ -65,7 +66,7 @@ class PlanSection(_Frozen):
 
 
 class Session(_Frozen):
-    """One milk-removal session in the 24-hour schedule."""
+    """One milk-removal session in the 24-hour schedule (none for a comfort-nursing goal)."""
 
     time: str
     night: bool
@@ -73,6 +74,7 @@ class Session(_Frozen):
 
 
 class Schedule(_Frozen):
+    kind: Literal["timed", "comfort"] = "timed"
     sessions: list[Session]
     longest_gap_hours: float
     note: str
@@ -86,16 +88,21 @@ class StepDown(_Frozen):
 
 
 class FeedingPlan(_Frozen):
-    """The supplement plan for one baby."""
+    """The supplement plan for one baby. The daily estimate is a range (both ends) and is given only when no
+    guard holds; ``amounts_held`` lists the guards that held (intake facts, and ``red_flag`` when an urgent item
+    or referral that holds amounts fired), and then the amounts are set with the baby's doctor."""
 
     baby: str
     weight_g: int | None
     current_supplement_ml: float | None
-    estimated_need_ml: int | None
-    per_feed_ml: int | None
+    need_ml_low: int | None
+    need_ml_high: int | None
+    per_feed_ml_low: int | None
+    per_feed_ml_high: int | None
     feeds_per_24h: int
     basis: str
     notes: list[str]
+    amounts_held: list[str]
     step_down: list[StepDown]
     step_down_withheld: str | None
     sources: list[str]

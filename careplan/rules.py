@@ -12,8 +12,12 @@ How it decides:
    when the excluding entry is about the whole family) and records why. Exclusion entries themselves only
    produce these records. So nothing excluded is ever also recommended.
 3. Items are grouped into the library's sections, urgent items first and referrals second.
-4. The schedule, feeding plans and timeline are computed; the step-down schedule is kept only for a baby for
-   whom the ``supplement-step-down`` entry survived step 2.
+4. The schedule, feeding plans and timeline are computed. No daily amount and no step-down is computed for a
+   baby while one of the baby's own guards holds (``Baby.amount_guards``) or an entry marked ``holds_amounts``
+   fired for that baby; the step-down is kept only for a baby for whom the ``supplement-step-down`` entry
+   survived step 2.
+5. An urgent item or referral that a more urgent one supersedes is dropped, never listed as "left out": the list
+   of what was left out holds only strategies, cautions and expectations, each with this family's reason.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from careplan.errors import LibraryError
+from careplan.expressions import words
 from careplan.intake import Baby, Intake
 from careplan.library import KIND_SECTIONS, Library, Rule
 from careplan.plan import BabySummary, ConditionTrace, Exclusion, Plan, PlanItem, PlanSection, SourceRef
@@ -53,6 +58,8 @@ class _Text(string.Formatter):
     def format_field(self, value: Any, format_spec: str) -> str:
         if value is None:
             return "unknown"
+        if isinstance(value, list | tuple):  # a list reads as "a, b and c"
+            return words(value)
         try:
             return str(super().format_field(value, format_spec))
         except (TypeError, ValueError):
@@ -152,7 +159,7 @@ def build_plan(intake: Intake, library: Library) -> Plan:
     kept: dict[str, list[_Firing]] = {}
     exclusions: dict[tuple[str, str], Exclusion] = {}
     kept_step_down: set[str] = set()
-    step_down_reasons: dict[str, str] = {}
+    held: dict[str, list[str]] = {b.name: [] for b in intake.babies}
     for firing in firings:
         entry = firing.rule.entry
         if entry.kind == "exclusion":
@@ -161,6 +168,8 @@ def build_plan(intake: Intake, library: Library) -> Plan:
         filled = values(firing)
         baby_names = [firing.baby.name] if firing.baby is not None else []
         if why_out is not None:
+            if entry.kind in ("urgent", "referral"):
+                continue  # superseded by a more urgent item, which says what to do
             title = _fill(entry.title, language, filled) or entry.id
             key = (entry.id, title)
             if key in exclusions:
@@ -176,10 +185,10 @@ def build_plan(intake: Intake, library: Library) -> Plan:
                     sources=_sources(library, by_entry.sources),
                     babies=baby_names,
                 )
-            if entry.id == STEP_DOWN_ENTRY:
-                for name in baby_names or [b.name for b in intake.babies]:
-                    step_down_reasons[name] = why_out.reason
             continue
+        if entry.holds_amounts:
+            for name in baby_names or [b.name for b in intake.babies]:
+                held[name].append(entry.id)
         if entry.id == STEP_DOWN_ENTRY:
             kept_step_down.update(baby_names or [b.name for b in intake.babies])
         kept.setdefault(entry.id, []).append(firing)
@@ -192,6 +201,7 @@ def build_plan(intake: Intake, library: Library) -> Plan:
                 PlanItem(
                     id=entry.id,
                     kind=entry.kind,
+                    urgency=entry.urgency,
                     section=entry.plan_section,
                     title=_fill(entry.title, language, filled) or entry.id,
                     text=_fill(entry.text, language, filled) or "",
@@ -224,8 +234,7 @@ def build_plan(intake: Intake, library: Library) -> Plan:
         )
 
     feeding = [
-        feeding_plan(intake, baby, baby.name in kept_step_down, step_down_reasons.get(baby.name))
-        for baby in intake.babies
+        feeding_plan(intake, baby, baby.name in kept_step_down, held[baby.name]) for baby in intake.babies
     ]
     schedule = milk_removal_schedule(intake)
     milestones = timeline(intake)

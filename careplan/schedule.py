@@ -50,7 +50,22 @@ def _is_night(minutes: int) -> bool:
 
 def milk_removal_schedule(intake: Intake) -> Schedule:
     """At least 8 sessions in 24 hours, one of them at night, no gap over about 5 hours, and more sessions
-    when the baby already feeds more often, so the sessions can go with the feeds."""
+    when the baby already feeds more often, so the sessions can go with the feeds.
+
+    The schedule fits the family: a comfort-nursing goal gets no timetable (nursing when the child wants is the
+    goal, R06/R47); a child of 6 months or more gets the night session when they wake rather than an alarm; an
+    emergency setting (IFE2) asks for hand expression or the breast, never for equipment."""
+    if intake.goals.goal == "comfort_nursing":
+        return Schedule(
+            kind="comfort",
+            sessions=[],
+            longest_gap_hours=0.0,
+            note=(
+                "Your goal is nursing for comfort, so there is no timetable. Offer the breast whenever you both want "
+                "to. If you later want more milk, taking milk out more often, at least 8 times a day, is what helps."
+            ),
+            sources=["AUER80", "CAZ20", "LLL-RL"],
+        )
     feeds = [b.feeding.feeds_per_24h for b in intake.babies if b.feeding.feeds_per_24h]
     count = min(MAX_SESSIONS, max(MIN_SESSIONS, max(feeds, default=MIN_SESSIONS)))
     day_count = count - 1
@@ -58,85 +73,127 @@ def milk_removal_schedule(intake: Intake) -> Schedule:
     times = [round((DAY_START_MIN + i * step) / 5) * 5 for i in range(day_count)]
     times.append(NIGHT_SESSION_MIN + 24 * 60)
     latches = any(b.latches == "yes" for b in intake.babies)
-    day_what = (
-        "Offer the breast, with the supplementer if you use one. Then pump or hand express."
-        if latches
-        else "Pump or hand express. Offer skin-to-skin, and the breast if your baby is willing."
-    )
-    night_what = "Night session: pump, hand express, or feed at the breast. Milk-making hormone is higher at night."
+    emergency = intake.consult.setting == "emergency"
+    older = min(b.age_months for b in intake.babies) >= 6
+    if latches:
+        day_what = (
+            "Offer the breast, with a cup of milk after if your baby needs more. Then express by hand."
+            if emergency
+            else "Offer the breast, with the supplementer if you use one. Then pump or hand express."
+        )
+    else:
+        day_what = (
+            "Express by hand. Offer skin-to-skin, and the breast if your baby is willing."
+            if emergency
+            else "Pump or hand express. Offer skin-to-skin, and the breast if your baby is willing."
+        )
+    if older:
+        night_what = (
+            "Night: when your child wakes, feed at the breast, or express. Milk-making hormone is higher at night."
+        )
+    elif emergency:
+        night_what = "Night session: express by hand or feed at the breast. Milk-making hormone is higher at night."
+    else:
+        night_what = "Night session: pump, hand express, or feed at the breast. Milk-making hormone is higher at night."
     sessions = [
         Session(time=_clock(t), night=_is_night(t), what=night_what if _is_night(t) else day_what) for t in times
     ]
     gaps = [(b - a) / 60 for a, b in zip(times, [*times[1:], times[0] + 24 * 60], strict=True)]
+    night_note = (
+        "The night time shown is a rough guide: use a time when your child wakes."
+        if older
+        else "Any time between 11 p.m. and 7 a.m. works for the night session; the time shown is a suggestion."
+    )
     return Schedule(
         sessions=sessions,
         longest_gap_hours=round(max(gaps), 1),
-        note=(
-            f"{count} sessions in 24 hours. Any time between 11 p.m. and 7 a.m. works for the night session; "
-            "the time shown is a suggestion."
-        ),
-        sources=SCHEDULE_SOURCES,
+        note=f"{count} sessions in 24 hours. {night_note}",
+        sources=SCHEDULE_SOURCES + (["IFE2"] if emergency else []),
     )
 
 
-def _step_down(start_ml: float, on: date) -> list[StepDown]:
+def _step_down(start_ml: float, on: date, first_day: int) -> list[StepDown]:
     steps: list[StepDown] = []
     amount = round(start_ml)
     day = 0
     while amount > 0 and len(steps) < MAX_STEPS:
-        steps.append(StepDown(day=day, starts_on=on + timedelta(days=day), daily_ml=amount))
+        steps.append(StepDown(day=first_day + day, starts_on=on + timedelta(days=day), daily_ml=amount))
         amount = max(0, amount - STEP_ML)
         day += STEP_DAYS
     if amount == 0 and len(steps) < MAX_STEPS:
-        steps.append(StepDown(day=day, starts_on=on + timedelta(days=day), daily_ml=0))
+        steps.append(StepDown(day=first_day + day, starts_on=on + timedelta(days=day), daily_ml=0))
     return steps
 
 
-def feeding_plan(intake: Intake, baby: Baby, step_down_allowed: bool, withheld_reason: str | None) -> FeedingPlan:
-    """The daily supplement estimate and per-feed amount for one baby, and the step-down schedule."""
+def _range(low_per_kg: int, high_per_kg: int, kg: float) -> tuple[int, int]:
+    """A daily range in mL, each end rounded to 10 mL and capped at the daily cap."""
+    low = min(DAILY_CAP_ML, round(low_per_kg * kg / 10) * 10)
+    high = min(DAILY_CAP_ML, round(high_per_kg * kg / 10) * 10)
+    return low, high
+
+
+def feeding_plan(intake: Intake, baby: Baby, step_down_allowed: bool, red_flags: list[str]) -> FeedingPlan:
+    """The daily supplement estimate (a range) and per-feed amounts for one baby, and the step-down schedule.
+
+    Neither is computed while a guard holds (the baby's own: age, birth and current weight, gain, milk not yet
+    documented; or a red flag that holds amounts): then the amounts are set with the baby's doctor. A step-down
+    also needs the family to have asked for one, and a supplement to reduce; at a follow-up its days are counted
+    from the start of care, not from zero."""
     notes: list[str] = []
     feeds = baby.feeding.feeds_per_24h or DEFAULT_FEEDS
-    need: int | None = None
-    basis: str
+    held: list[str] = [*baby.amount_guards, *(["red_flag"] if red_flags else [])]
     weight = baby.current_weight_g
-    if baby.preterm:
-        basis = "Born early: the amounts are set with your baby's doctor or neonatal team."
-    elif baby.age_days < 7:
-        basis = "In the first week, amounts are set day by day with your baby's doctor."
-    elif weight is None:
-        basis = "No recent weight: weigh your baby so the amounts can be worked out."
-    elif baby.age_months >= 12:
-        basis = "After the first birthday, milk is one part of a full diet; no amount is estimated."
-    else:
-        low, high = PER_KG_UNDER_6_MONTHS if baby.age_months < 6 else PER_KG_6_TO_12_MONTHS
-        kg = weight / 1000
-        need = min(DAILY_CAP_ML, round(low * kg))
+    low = high = None
+    if baby.age_months >= 12:
+        basis = "After the first birthday, milk is one part of a full diet. We do not work out an amount."
+    elif held or weight is None:
         basis = (
-            f"About {low} to {high} mL per kg of body weight a day, capped at about {DAILY_CAP_ML} mL: "
-            "a planning figure used in practice, not a fixed rule."
+            f"How much milk {baby.name} needs each day is set with your baby's doctor for now, "
+            "not worked out from a formula. Your plan says why."
+        )
+    else:
+        per_kg = PER_KG_UNDER_6_MONTHS if baby.age_months < 6 else PER_KG_6_TO_12_MONTHS
+        low, high = _range(*per_kg, weight / 1000)
+        basis = (
+            f"About {per_kg[0]} to {per_kg[1]} mL per kg of body weight a day, up to about {DAILY_CAP_ML} mL: "
+            "a planning figure used in practice, not a fixed rule. A baby who takes more may need more."
         )
         notes.append("Milk your baby takes from the breast counts toward this total.")
-        notes.append("Let your baby's weight gain and diapers guide changes to these amounts.")
+        notes.append("Let your baby's weight gain and diapers guide you. Change these amounts with them in mind.")
+        current_now = baby.feeding.supplement_ml_per_24h
+        if current_now is not None and current_now > high:
+            notes.append(
+                f"{baby.name} takes more than this now. That can be fine. Do not cut back because of this "
+                "number; talk to your IBCLC first."
+            )
     if weight is not None and baby.weight_age_days is not None and baby.weight_age_days > STALE_WEIGHT_DAYS:
         notes.append(f"The weight used was taken {baby.weight_age_days} days ago; a new weight will help.")
     current = baby.feeding.supplement_ml_per_24h
     steps: list[StepDown] = []
-    withheld = withheld_reason
+    withheld: str | None = None
     if current is None or current <= 0:
-        withheld = withheld or "there is no daily supplement to reduce"
-    elif step_down_allowed and withheld is None:
-        steps = _step_down(current, intake.consult.date)
-    elif withheld is None:
+        withheld = "there is no daily extra milk to cut down"
+    elif held:
+        withheld = f"first, {baby.name}'s doctor helps set the amounts"
+    elif intake.goals.reduce_supplement != "yes":
+        withheld = "you have not asked to cut down yet" if intake.goals.reduce_supplement != "no" else None
+    elif step_down_allowed:
+        first_day = (intake.consult.date - intake.course_start).days
+        steps = _step_down(current, intake.consult.date, first_day)
+    else:
         withheld = "not planned yet"
     return FeedingPlan(
         baby=baby.name,
         weight_g=weight,
         current_supplement_ml=current,
-        estimated_need_ml=need,
-        per_feed_ml=None if need is None else round(need / feeds / 5) * 5,
+        need_ml_low=low,
+        need_ml_high=high,
+        per_feed_ml_low=None if low is None else round(low / feeds / 5) * 5,
+        per_feed_ml_high=None if high is None else round(high / feeds / 5) * 5,
         feeds_per_24h=feeds,
         basis=basis,
         notes=notes,
+        amounts_held=held,
         step_down=steps,
         step_down_withheld=None if steps else withheld,
         sources=FEEDING_SOURCES + (STEP_DOWN_SOURCES if steps else []),
@@ -144,38 +201,64 @@ def feeding_plan(intake: Intake, baby: Baby, step_down_allowed: bool, withheld_r
 
 
 def timeline(intake: Intake) -> list[Milestone]:
-    """What to expect and roughly when, counted from the consult date (GUCLU25, CUREUS24, ARMY16, BANA03)."""
+    """What to expect and roughly when, counted from the start of care (the first visit), so a follow-up
+    continues the same timeline (GUCLU25, CUREUS24, ARMY16, BANA03). Once milk is documented, the "first milk"
+    expectation gives way to what was recorded."""
+    start = intake.course_start
     on = intake.consult.date
     lactation = intake.lactation
+    follow_up = start < on
     milestones = [
         Milestone(
             label="Start",
-            from_date=on,
+            from_date=start,
             to_date=None,
-            text="Start taking milk out often, day and night, and keep your baby close.",
+            text=(
+                "You started taking milk out often, day and night, and keeping your baby close."
+                if follow_up
+                else "Start taking milk out often, day and night, and keep your baby close."
+            ),
             sources=["LLL-RL", "ABM9"],
         )
     ]
-    if lactation.current_output in ("drops", "some"):
-        first = "You already have some milk. Keep removing milk often; how fast it grows is different for everyone."
-    else:
-        first = "First drops of milk often appear between about day 6 and day 14, but it varies a lot."
-    milestones.append(
-        Milestone(
-            label="First milk",
-            from_date=on + timedelta(days=6),
-            to_date=on + timedelta(days=14),
-            text=first,
-            sources=["GUCLU25", "CUREUS24"],
+    latest = lactation.latest_expressed_ml_per_24h
+    if latest is not None and latest > 0:
+        milestones.append(
+            Milestone(
+                label="Your milk so far",
+                from_date=None,
+                to_date=on,
+                text=(
+                    f"At your last check you made about {latest:.0f} mL a day. Keep taking milk out as often as "
+                    "you do now. How fast it grows is not the same for everyone."
+                ),
+                sources=["LLL-RL"],
+            )
         )
-    )
+    else:
+        if lactation.current_output in ("drops", "some"):
+            first = (
+                "You already have some milk. Keep taking milk out often. "
+                "How fast it grows is not the same for everyone."
+            )
+        else:
+            first = "First drops of milk often appear between about day 6 and day 14, but it varies a lot."
+        milestones.append(
+            Milestone(
+                label="First milk",
+                from_date=start + timedelta(days=6),
+                to_date=start + timedelta(days=14),
+                text=first,
+                sources=["GUCLU25", "CUREUS24"],
+            )
+        )
     milestones.append(
         Milestone(
             label="Growing supply",
-            from_date=on + timedelta(days=5),
-            to_date=on + timedelta(days=28),
+            from_date=start + timedelta(days=5),
+            to_date=start + timedelta(days=28),
             text=(
-                "In studies, milk was well established anywhere from about 5 days to 4 weeks after starting. "
+                "In studies, the milk supply was set up anywhere from about 5 days to 4 weeks after starting. "
                 "Many parents make part of their baby's milk, and that counts."
             ),
             sources=["ARMY16", "BANA03", "AUER80"],

@@ -47,10 +47,11 @@ def _daily_lines(plan: Plan) -> list[str]:
         out += ["", f"   Feeding plan for {feeding.baby}:"]
         if feeding.current_supplement_ml is not None:
             out += [f"    Supplement now: {feeding.current_supplement_ml:.0f} mL a day"]
-        if feeding.estimated_need_ml is not None:
+        if feeding.need_ml_low is not None and feeding.need_ml_high is not None:
             out += [
-                f"    Estimated daily need: about {feeding.estimated_need_ml} mL "
-                f"(about {feeding.per_feed_ml} mL a feed over {feeding.feeds_per_24h} feeds)"
+                f"    Estimated daily need: about {feeding.need_ml_low} to {feeding.need_ml_high} mL "
+                f"(about {feeding.per_feed_ml_low} to {feeding.per_feed_ml_high} mL a feed "
+                f"over {feeding.feeds_per_24h} feeds)"
             ]
         out += _wrap(feeding.basis)
         for note in feeding.notes:

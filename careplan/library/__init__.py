@@ -70,6 +70,14 @@ class Entry(_Strict):
     excludes: list[str] = []
     exclusion_reason: LocalText | None = None
     priority: Annotated[int, Field(ge=0, le=1000)] = 50
+    urgency: Annotated[
+        Literal["now", "today", "soon"] | None,
+        Field(description="How soon: 'now' (emergency), 'today' (same day) or 'soon'; required for urgent entries."),
+    ] = None
+    holds_amounts: Annotated[
+        bool,
+        Field(description="When this entry fires, no daily milk amount and no step-down is computed for the baby."),
+    ] = False
 
     _english = field_validator("title", "text", "why", "because", "exclusion_reason")(_needs_english)
 
@@ -80,6 +88,10 @@ class Entry(_Strict):
             raise ValueError(f"a {self.kind} entry always goes in section '{forced}'")
         if forced is None and self.section is None:
             raise ValueError("section is required")
+        if self.kind == "urgent" and self.urgency not in ("now", "today"):
+            raise ValueError("an urgent entry needs urgency 'now' or 'today'")
+        if self.urgency is not None and self.kind not in ("urgent", "referral"):
+            raise ValueError("only urgent entries and referrals have an urgency")
         if self.excludes and self.exclusion_reason is None:
             raise ValueError("an entry that excludes others needs an exclusion_reason")
         if self.kind == "exclusion" and not self.excludes:
