@@ -240,9 +240,21 @@ FIRES = [
     ),
     case(
         "R25",
-        "refer-herbs-with-diabetes",
+        "stop-herb-not-for-you",
         {"health.conditions": ["diabetes_type_2"], "goals.herbs_taken": ["goats_rue"]},
         name="takes-goats-rue",
+    ),
+    case(
+        "R24",
+        "stop-herb-not-for-you",
+        {"health.allergies": ["peanut"], "goals.herbs_taken": ["blend"], "goals.blend_herbs": ["fenugreek", "fennel"]},
+        name="peanut-allergy-takes-a-fenugreek-blend",
+    ),
+    case(
+        "R23",
+        "herb-other-products",
+        {"goals.herbs_taken": ["blend"]},
+        name="blend-label-unknown",
     ),
     case(
         "R26",
@@ -301,6 +313,62 @@ HAZARDS = {
     "never-breastfed-and-no-latch": NEVER_LACTATED,
 }
 FIRES += [case("R40", "sleep-hazard-no-bedsharing", changes, name=label) for label, changes in HAZARDS.items()]
+
+# Red flags beyond weight and wet diapers, amounts, medicines and follow-ups (issue 1/9) -----------------------------
+NEWBORN = {  # 3 days old on the consult date, weighed today, no lactation history that predates the birth
+    B + "birth_date": "2026-04-28",
+    B + "weighed_on": "2026-05-01",
+    B + "current_weight_g": 3300,
+    "lactation.last_milk_removal": None,
+    "lactation.duration_weeks": None,
+}
+FIRES += [
+    case("fever", "urgent-fever-young-baby", {B + "fever": "yes"}, name="fever-at-6-weeks"),
+    case("fever", "urgent-fever-young-baby", {B + "temperature_c": 38.2}, name="38.2-degrees"),
+    case("fever", "refer-fever-older-baby", OLDER_BABY | {B + "fever": "yes"}, name="fever-at-17-weeks"),
+    case("jaundice", "urgent-jaundice-first-day", NEWBORN | {B + "jaundice": "yes", B + "jaundice_since": "2026-04-28"},
+         name="first-day"),
+    case("jaundice", "urgent-jaundice-warning-signs", {B + "jaundice": "yes", B + "dehydration_signs": ["lethargy"]},
+         name="sleepy"),
+    case("jaundice", "refer-jaundice", {B + "jaundice": "yes"}, name="jaundice-yes"),
+    case("jaundice", "refer-jaundice", {B + "concerns": ["jaundice"]}, name="jaundice-as-concern"),
+    case("stools", "refer-pale-stools", {B + "stool_colour": "pale_or_white"}, name="pale"),
+    case("output", "refer-output-first-days", NEWBORN | {B + "wet_diapers_24h": 2}, name="2-wet-on-day-3"),
+    case("output", "refer-output-first-days", NEWBORN | {B + "dirty_diapers_24h": None}, name="stools-uncounted"),
+    case("stools", "refer-few-stools", {"babies.0.birth_date": "2026-04-10", B + "dirty_diapers_24h": 1,
+                                        "lactation.last_milk_removal": None, "lactation.duration_weeks": None},
+         name="1-stool-at-3-weeks"),
+    case("stools", "refer-black-stools", {"babies.0.birth_date": "2026-04-24", B + "stool_colour": "black_meconium",
+                                        "lactation.last_milk_removal": None, "lactation.duration_weeks": None},
+         name="meconium-at-day-7"),
+    case("stools", "refer-black-stools", {"babies.0.birth_date": "2025-11-01", B + "stool_colour": "black_meconium",
+                                          "lactation.last_milk_removal": None, "lactation.duration_weeks": None},
+         name="black-at-6-months"),
+    case("vomit", "urgent-green-vomit", {B + "vomiting": "green"}, name="green"),
+    case("vomit", "refer-vomiting-or-intolerance", {B + "vomiting": "forceful"}, name="forceful"),
+    case(
+        "vomit",
+        "refer-vomiting-or-intolerance",
+        {B + "concerns": ["formula_intolerance"], B + "vomiting": "sometimes"},
+        name="intolerance-with-vomiting",
+    ),
+    case("suck", "refer-suck-assessment", {B + "concerns": ["tongue_tie"]}, name="tongue-tie"),
+    case("suck", "refer-suck-assessment", {B + "concerns": ["weak_suck"]}, name="weak-suck"),
+    case("breast", "refer-breast-inflammation", {"health.breast_problems": ["mastitis"]}, name="mastitis"),
+    case("breast", "refer-breast-inflammation", {"health.breast_problems": ["breast_abscess"]}, name="abscess"),
+    case("breast", "refer-breast-inflammation", {"health.fever": "yes"}, name="parent-fever"),
+    case("breast", "refer-nipple-damage", {"health.breast_problems": ["nipple_damage"]}, name="nipple-damage"),
+    case("amounts", "amounts-set-with-doctor", {B + "birth_weight_g": None}, name="birth-weight-unknown"),
+    case("amounts", "amounts-set-with-doctor", {"lactation.current_output": "none"}, name="no-milk-yet"),
+    case("medicine", "check-unrecognised-medicines", {"health.medications": [{"name": "Zyxor"}]}, name="unknown-name"),
+    case("medicine", "refer-medicine-of-concern", med("of_concern", name="lithium"), name="lithium"),
+    case("R20", "refer-thyroid",
+         {"health.medications": [{"name": "levothyroxine", "status": "stopped", "stop_reason": "felt fine"}]},
+         name="stopped-levothyroxine"),
+    case("R09", "expect-supply-growing", {"progress": [{"date": "2026-04-24", "expressed_ml_per_24h": 320}]},
+         name="making-320-ml"),
+    case("R44", "exclude-equipment-in-emergency", {"consult.setting": "emergency"}, name="emergency"),
+]
 
 
 @pytest.mark.parametrize(("entry_id", "changes"), FIRES)
@@ -423,9 +491,21 @@ NOT_FIRES = [
     case("R25", "exclude-goats-rue-fenugreek-diabetes", HERBS | {"health.conditions": ["pcos"]}, name="pcos"),
     case(
         "R25",
-        "refer-herbs-with-diabetes",
+        "stop-herb-not-for-you",
         HERBS | {"health.conditions": ["diabetes_type_2"]},
         name="open-to-herbs-but-not-taking",
+    ),
+    case(
+        "R24",
+        "stop-herb-not-for-you",
+        {"goals.herbs_taken": ["blend"], "goals.blend_herbs": ["fenugreek"]},
+        name="fenugreek-blend-without-allergy",
+    ),
+    case(
+        "R23",
+        "herb-other-products",
+        {"goals.herbs_taken": ["blend"], "goals.blend_herbs": ["moringa"]},
+        name="blend-label-known",
     ),
     case("R26", "exclude-fenugreek-alfalfa-anticoagulant", HERBS, name="no-anticoagulant"),
     case("R27", "caution-moringa-clotting", {"health.conditions": ["clotting_disorder"]}, name="no-herbs"),
@@ -437,6 +517,41 @@ NOT_FIRES = [
     case("R40", "sleep-hazard-no-bedsharing", name="no-hazard"),
     case("R43", "sleep-young-baby-note", OLDER_BABY, name="17-weeks"),
     case("R45", "bodywork-no-evidence", name="not-asked"),
+]
+
+NOT_FIRES += [
+    case("fever", "urgent-fever-young-baby", OLDER_BABY | {B + "fever": "yes"}, name="17-weeks"),
+    case("fever", "urgent-fever-young-baby", {B + "temperature_c": 37.5}, name="37.5-degrees"),
+    case("fever", "refer-fever-older-baby", {B + "fever": "no"}, name="no-fever"),
+    case("jaundice", "urgent-jaundice-first-day", {B + "jaundice": "yes", B + "jaundice_since": "2026-04-25"},
+         name="seen-at-5-weeks"),
+    case("jaundice", "urgent-jaundice-warning-signs", {B + "jaundice": "yes"}, name="no-warning-signs"),
+    case("jaundice", "refer-jaundice", {B + "jaundice": "no"}, name="no-jaundice"),
+    case("stools", "refer-pale-stools", {B + "stool_colour": "yellow"}, name="yellow"),
+    case("output", "refer-output-first-days", NEWBORN | {B + "wet_diapers_24h": 3, B + "dirty_diapers_24h": 2},
+         name="enough-on-day-3"),
+    case("stools", "refer-few-stools", name="3-stools-at-6-weeks"),
+    case("stools", "refer-black-stools", NEWBORN | {B + "stool_colour": "black_meconium"}, name="meconium-on-day-3"),
+    case("stools", "refer-black-stools", {B + "stool_colour": "green_or_brown"}, name="green-or-brown"),
+    case("vomit", "urgent-green-vomit", {B + "vomiting": "forceful"}, name="not-green"),
+    case("vomit", "refer-vomiting-or-intolerance", {B + "vomiting": "sometimes"}, name="some-spitting-up"),
+    case("suck", "refer-suck-assessment", {B + "concerns": ["reflux"]}, name="reflux-only"),
+    case("breast", "refer-breast-inflammation", {"health.breast_problems": []}, name="none"),
+    case("breast", "refer-nipple-damage", {"health.breast_problems": ["mastitis"]}, name="mastitis-only"),
+    case("amounts", "amounts-set-with-doctor", name="well-baby"),
+    case("medicine", "check-unrecognised-medicines", med("antidepressant", name="sertraline"), name="known"),
+    case("medicine", "check-unrecognised-medicines",
+         {"health.medications": [{"name": "Zyxor", "status": "stopped"}]}, name="stopped"),
+    case("medicine", "refer-medicine-of-concern", med("antidepressant", name="sertraline"), name="sertraline"),
+    case("R09", "expect-supply-growing", name="first-visit"),
+    case(
+        "R09",
+        "expect-timeline",
+        {"progress": [{"date": "2026-04-24", "expressed_ml_per_24h": 320}]},
+        name="making-milk",
+    ),
+    case("S12.8", "supplement-amount", {B + "gestational_age_weeks": None}, name="gestation-unknown"),
+    case("R44", "exclude-equipment-in-emergency", name="clinic"),
 ]
 
 
@@ -481,6 +596,34 @@ def excl(row: str, changes: dict[str, Any], excluded: list[str], by: str, *, nam
 
 EXCLUSIONS = [
     excl("R11", {B + "current_weight_g": 2900}, [STEP_DOWN], "urgent-weight-loss", name="weight-loss-stops-step-down"),
+    excl(
+        "breast",
+        {"health.breast_problems": ["mastitis"]},
+        ["warmth-and-massage", "hands-on-pumping"],
+        "refer-breast-inflammation",
+        name="mastitis-no-heat-or-deep-massage",
+    ),
+    excl(
+        "breast",
+        {"health.breast_problems": ["mastitis"], "goals.asked_about": ["power_pumping"]},
+        ["power-pumping"],
+        "refer-breast-inflammation",
+        name="mastitis-no-power-pumping",
+    ),
+    excl(
+        "R44",
+        {"consult.setting": "emergency"},
+        ["double-pumping", "warmth-and-massage", "pump-comfort-fit"],
+        "exclude-equipment-in-emergency",
+        name="emergency-nothing-to-buy",
+    ),
+    excl(
+        "jaundice",
+        {B + "jaundice": "yes", B + "dehydration_signs": ["lethargy"]},
+        ["refer-jaundice"],
+        "urgent-jaundice-warning-signs",
+        name="urgent-jaundice-supersedes-same-day",
+    ),
     excl("R12", {B + "wet_diapers_24h": 5}, [STEP_DOWN], "refer-few-wet-diapers", name="few-diapers-stop-step-down"),
     excl(
         "R12",
@@ -606,6 +749,14 @@ def test_exclusion(changes: dict[str, Any], excluded: list[str], by: str) -> Non
     for entry_id in excluded:
         assert entry_id in LIBRARY.rules[by].entry.excludes
         assert entry_id not in plan.item_ids(), f"{entry_id} is excluded but still in the plan"
+        if LIBRARY.rules[entry_id].entry.kind in ("urgent", "referral"):
+            # Superseded by a more urgent item: never listed as "left out on purpose".
+            assert entry_id not in plan.excluded_ids()
+            continue
+        if entry_id == STEP_DOWN and any(f.amounts_held for f in plan.feeding):
+            # A guard already keeps the step-down out (it does not fire), and says why in its own item.
+            assert all(not f.step_down for f in plan.feeding)
+            continue
         assert entry_id in plan.excluded_ids(), f"{entry_id} is not listed as left out"
         # Several entries may exclude the same one; the plan records the first, with its reason.
         record = next(e for e in plan.exclusions if e.id == entry_id)
