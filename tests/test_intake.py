@@ -262,7 +262,8 @@ PARENT_VALUES = [
     # amlodipine is not in the lexicon; born 3 Oct 1972, seen 18 Jun 2026: 53
     ("08-grandparent-relactation.json", None, 53, []),
     # removal 1 Sep, seen 21 Sep: 20 days = 2.86 -> 2.9 wk
-    ("09-breast-reduction-lupus-warfarin.json", 2.9, 35, ["anticoagulant"]),
+    # warfarin, and hydroxychloroquine (QT-prolonging)
+    ("09-breast-reduction-lupus-warfarin.json", 2.9, 35, ["anticoagulant", "qt_prolonging"]),
 ]
 
 
@@ -789,6 +790,11 @@ def _optional_int(low: int, high: int) -> st.SearchStrategy[int | None]:
     return st.none() | st.integers(low, high)
 
 
+def _own_name(name: str, babies: list[dict[str, Any]]) -> str:
+    taken = {" ".join(b["name"].split()).casefold() for b in babies}
+    return name if " ".join(name.split()).casefold() not in taken else f"{name} {len(babies) + 1}"
+
+
 @st.composite
 def intake_data(draw: st.DrawFn) -> dict[str, Any]:
     consult = draw(st.dates(date(2026, 1, 1), date(2026, 12, 31)))
@@ -798,7 +804,8 @@ def intake_data(draw: st.DrawFn) -> dict[str, Any]:
         birth = consult - timedelta(days=draw(st.integers(0, 730)))
         births.append(birth)
         baby: dict[str, Any] = {
-            "name": draw(_name),
+            # Each baby its own name: the model refuses two babies with one name (spaces and case aside).
+            "name": _own_name(draw(_name), babies),
             "birth_date": birth.isoformat(),
             "gestational_age_weeks": draw(st.none() | st.floats(22, 45)),
             "birth_weight_g": draw(_optional_int(300, 7000)),

@@ -84,7 +84,7 @@ def test_red_flags_show_the_moment_they_are_entered(tmp_path: Path, library: Lib
     run = drive(script_for(expected), today=consult_day(expected), output=tmp_path / "i.json", library=library)
     screen = run.screen
     weight_flag = screen.index("RED FLAG: Have Mateo Ejemplar weighed and seen by a doctor today")
-    diaper_flag = screen.index("RED FLAG: Get medical help for Mateo Ejemplar now")
+    diaper_flag = screen.index("RED FLAG: Get a doctor for Mateo Ejemplar now")
     # the weight flag comes with the weight, before the feeding questions; the diaper flag with the diapers
     assert weight_flag < screen.index("Formula, donor or expressed milk") < diaper_flag
     assert diaper_flag < screen.index("── Lactation history ──")

@@ -222,15 +222,27 @@ def test_schedule_and_feeding_plan_are_printed(examples: _Examples, stem: str) -
     found = lines(pdf.reader)
     daily = next(i for i, (_, line) in enumerate(found) if line == DAILY)
     after = [line for _, line in found[daily:]]
-    assert "Time What to do Done" in after
-    for session in plan.schedule.sessions:
-        assert any(line.startswith(session.time) for line in after), f"schedule time {session.time} missing"
     text = full_text(pdf.reader)
+    if plan.schedule.kind == "comfort":
+        # Nursing for comfort: no timetable, only the note that says why.
+        assert "Time What to do Done" not in after
+        assert any(line.startswith("Nursing for comfort") for line in after)
+        assert squash(plan.schedule.note) in squash(text)
+    else:
+        assert "Time What to do Done" in after
+        for session in plan.schedule.sessions:
+            assert any(line.startswith(session.time) for line in after), f"schedule time {session.time} missing"
     for feeding in plan.feeding:
         if feeding.current_supplement_ml is not None:
             assert f"Supplement now {feeding.current_supplement_ml:.0f} mL a day" in text
-        if feeding.estimated_need_ml is not None:
-            assert f"about {feeding.estimated_need_ml} mL a day" in text
+        if feeding.need_ml_low is not None:
+            need = f"about {feeding.need_ml_low} to {feeding.need_ml_high} mL a day"
+            assert need in text
+            assert f"about {feeding.per_feed_ml_low} to {feeding.per_feed_ml_high} mL" in text
+        else:
+            assert "Estimated daily need" not in text
+            if feeding.amounts_held:
+                assert f"set with {feeding.baby}'s doctor for now" in text
         if feeding.step_down:
             assert "Step-down plan" in text
             for step in feeding.step_down:
