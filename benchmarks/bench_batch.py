@@ -60,12 +60,13 @@ def floor_renderer(paths: list[Path], out: Path) -> Callable[[], tuple[float, fl
     from weasyprint.text.fonts import FontConfiguration
 
     from careplan import build_plan, load_intake, load_library
+    from careplan._resources import templates_dir
     from careplan.document import page_css, render_html, used_characters
     from careplan.practice import load_practice
-    from careplan.render import _renderer, fonts_css
+    from careplan.render import fonts_css
 
-    library, practice, renderer = load_library(), load_practice(), _renderer()
-    stylesheet = (renderer.base / "plan.css").read_text(encoding="utf-8")
+    library, practice, templates = load_library(), load_practice(), templates_dir()
+    stylesheet = (templates / "plan.css").read_text(encoding="utf-8")
     finals = []
     for path in paths:  # everything careplan does before WeasyPrint, outside the timing
         plan = build_plan(load_intake(path), library)
@@ -75,7 +76,7 @@ def floor_renderer(paths: list[Path], out: Path) -> Callable[[], tuple[float, fl
     fonts = FontConfiguration()
 
     def render(final: str) -> None:
-        document = weasyprint.HTML(string=final, base_url=renderer.base_url)
+        document = weasyprint.HTML(string=final, base_url=templates.as_uri() + "/")
         document.write_pdf(str(out / "floor.pdf"), font_config=fonts, pdf_variant="pdf/a-3b")
 
     render(finals[0])  # warm

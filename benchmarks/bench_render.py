@@ -25,10 +25,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from careplan import build_plan, load_intake, load_library  # noqa: E402
+from careplan._resources import templates_dir  # noqa: E402
 from careplan.document import page_css, render_html, used_characters  # noqa: E402
 from careplan.pipeline import write_plan_pdf  # noqa: E402
 from careplan.practice import load_practice  # noqa: E402
-from careplan.render import _renderer, fonts_css  # noqa: E402
+from careplan.render import fonts_css  # noqa: E402
 
 EXAMPLES = sorted((ROOT / "intake_forms" / "examples").glob("*.json"))
 CAREPLAN = str(Path(sys.executable).with_name("careplan"))
@@ -52,7 +53,7 @@ def main() -> None:
 
     library = load_library()
     practice = load_practice()
-    renderer = _renderer()
+    templates = templates_dir()
     floor_fonts = FontConfiguration()
     totals = {"floor": 0.0, "careplan": 0.0, "command": 0.0}
     with tempfile.TemporaryDirectory() as folder:
@@ -61,11 +62,11 @@ def main() -> None:
             intake = load_intake(path)
             plan = build_plan(intake, library)
             html = render_html(plan, practice)
-            css = (renderer.base / "plan.css").read_text() + fonts_css(used_characters(html)) + page_css(plan, practice)
+            css = (templates / "plan.css").read_text() + fonts_css(used_characters(html)) + page_css(plan, practice)
             final = html.replace("</head>", f"<style>{css}</style></head>", 1)
 
             def floor(final: str = final) -> None:
-                doc = weasyprint.HTML(string=final, base_url=renderer.base_url)
+                doc = weasyprint.HTML(string=final, base_url=templates.as_uri() + "/")
                 doc.write_pdf(str(out / "floor.pdf"), font_config=floor_fonts, pdf_variant="pdf/a-3b")
 
             def in_process(intake=intake) -> None:  # type: ignore[no-untyped-def]

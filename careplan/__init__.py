@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from careplan._version import __version__
 from careplan.errors import CareplanError, InputError, LibraryError
 from careplan.intake import Intake, load_intake, parse_intake
 
@@ -29,12 +30,12 @@ __all__ = [
     "Library",
     "LibraryError",
     "Plan",
+    "__version__",
     "build_plan",
     "load_intake",
     "load_library",
     "parse_intake",
 ]
-__version__ = "0.1.0"
 
 _LAZY = {
     "Library": "careplan.library",

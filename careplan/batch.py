@@ -45,7 +45,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import click
 
-from careplan import __version__
+from careplan._io import PRIVATE_FILE, private_folder, write_private
+from careplan._version import __version__
 from careplan.batch_progress import Progress, QuietProgress, progress_for
 from careplan.batch_worker import (
     JOURNAL_PREFIX,
@@ -57,7 +58,6 @@ from careplan.batch_worker import (
     render_task,
 )
 from careplan.errors import CareplanError
-from careplan.files import PRIVATE, write_atomic
 from careplan.intake import read_intake_bytes
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ EXIT_INTERRUPTED = 130
 #: Longest part of an output name taken from the parent's name, and from the babies' first names.
 NAME_PART_LIMIT = 40
 _GLOB_CHARS = frozenset("*?[")
-#: Temporary files: a worker's ``.NAME.pdf.RANDOM.part`` and write_atomic's own ones beside it, and the manifest's.
+#: Temporary files: a worker's ``.NAME.pdf.RANDOM.part`` and write_private's own ones beside it, and the manifest's.
 _PART_FILE = re.compile(r"^\.(.*\.pdf|manifest\.json)\..*\.part$")
 
 
@@ -386,13 +386,13 @@ class Manifest:
             "inputs": {k: v for k, v in sorted(self.inputs.items()) if v.get("output") in present},
             "outputs": {k: v for k, v in sorted(self.outputs.items()) if k in present},
         }
-        write_atomic(path, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
+        write_private(path, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
 
 
 @contextlib.contextmanager
 def _locked(state: Path, outdir: Path) -> Iterator[None]:
     """Hold the output folder's lock: two batches writing the same folder would fight over names."""
-    fd = os.open(state / LOCK_NAME, os.O_RDWR | os.O_CREAT, PRIVATE)
+    fd = os.open(state / LOCK_NAME, os.O_RDWR | os.O_CREAT, PRIVATE_FILE)
     try:
         try:
             import fcntl
@@ -423,11 +423,6 @@ def _remove_temporary_files(*folders: Path) -> int:
     return removed
 
 
-def _private_folder(path: Path) -> None:
-    if not path.is_dir():
-        path.mkdir(mode=0o700, parents=True, exist_ok=True)
-
-
 # --------------------------------------------------------------------------------------------------------------
 # What a plan depends on, besides the intake
 # --------------------------------------------------------------------------------------------------------------
@@ -456,7 +451,7 @@ def settings_digest(practice_file: Path | None, practice: Practice, libraries: S
     practice library folders, the WeasyPrint version and the PDF variant. A change to any of them re-renders."""
     from importlib.metadata import PackageNotFoundError, version
 
-    from careplan.assets import templates_dir
+    from careplan._resources import templates_dir
 
     hasher = hashlib.sha256()
     _feed(hasher, "careplan", __version__.encode())
@@ -532,9 +527,9 @@ def run_batch(
         digest=settings_digest(practice_file, loaded_practice, library_folders, variant),
     )
 
-    _private_folder(out)
+    private_folder(out)
     state = out / STATE_DIR
-    _private_folder(state)
+    private_folder(state)
     absolute_out = out.resolve()
     with _locked(state, out):
         _remove_temporary_files(out, state)
@@ -896,7 +891,7 @@ def batch_command() -> click.Command:
         for note in report.notes:
             click.echo(f"note: {note}", err=True)
         if report_path is not None:
-            write_atomic(report_path, (json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n").encode())
+            write_private(report_path, (json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n").encode())
         _print_summary(report)
         if send and practice is not None and not report.interrupted:
             _email_rendered(ctx, report, practice)

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from careplan._io import PRIVATE_FILE
 from careplan.errors import CareplanError
 from careplan.intake import read_intake_bytes
 
@@ -116,25 +117,25 @@ _seen_digest: list[str] = []
 def _context(settings: Settings) -> tuple[Library, Practice]:
     """Load the library and practice, import WeasyPrint, parse the stylesheets and compile the templates: once
     per process and settings."""
-    from careplan.document import _environment
     from careplan.library import load_library
     from careplan.practice import load_practice
     from careplan.render import warm_up
+    from careplan.templating import environment
 
     library = load_library(*settings.libraries)
     practice = load_practice(settings.practice)
     warm_up()
-    _environment(practice.templates).get_template("plan.html")
+    environment(practice.templates).get_template("plan.html")
     return library, practice
 
 
 def _fresh(settings: Settings) -> None:
     """A long-lived worker (Dask) may serve batches whose templates changed in between: start clean."""
     if _seen_digest and _seen_digest[-1] != settings.digest:
-        from careplan import render
+        from careplan import render, templating
 
-        render._renderer.cache_clear()
-        render._font_faces.cache_clear()
+        render.reset()
+        templating.environment.cache_clear()
         _context.cache_clear()
     _seen_digest[:] = [settings.digest]
 
@@ -168,7 +169,7 @@ def _journal(task: RenderTask, fingerprint_: str, pdf_sha256: str) -> None:
             "time": time.time(),
         }
     )
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, PRIVATE_FILE)
     try:
         os.write(fd, (line + "\n").encode("utf-8"))
     finally:

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from careplan import __version__
+from careplan._version import __version__
 from careplan.errors import CareplanError
 
 EXIT_INPUT = 1
@@ -173,9 +173,9 @@ def extract(pdf: Path, output: Path | None) -> None:
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
         return
-    from careplan.files import write_atomic
+    from careplan._io import write_private
 
-    write_atomic(output, data)
+    write_private(output, data)
     click.echo(str(output))
 
 

@@ -11,18 +11,13 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
 from pathlib import Path
 
-import jinja2
-from jinja2.exceptions import SecurityError
-from jinja2.sandbox import SandboxedEnvironment
-
-from careplan import __version__
-from careplan.assets import templates_dir
-from careplan.errors import CareplanError
+from careplan._version import __version__
+from careplan.errors import TemplateError
 from careplan.plan import Plan, SourceRef
 from careplan.practice import Practice
+from careplan.templating import render_template
 
 GOALS = {
     "exclusive_breastfeeding": "Your goal: to feed your baby only at the breast, in time.",
@@ -177,36 +172,15 @@ def page_css(plan: Plan, practice: Practice) -> str:
     )
 
 
-@cache
-def _environment(extra: Path | None) -> SandboxedEnvironment:
-    folders = [str(extra)] if extra is not None else []
-    folders.append(str(templates_dir()))
-    return SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(folders),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
 def render_html(plan: Plan, practice: Practice, *, logo_url: str | None = None, templates: Path | None = None) -> str:
     """The plan as an HTML document for WeasyPrint. ``logo_url`` is the URL the renderer will allow for the
     logo; ``templates`` is a practice's folder of template overrides."""
     context = DocumentContext(plan=plan, practice=practice, logo=logo_url)
-    try:
-        template = _environment(templates).get_template("plan.html")
-        return template.render(plan=plan, practice=practice, doc=context)
-    except SecurityError as exc:
-        raise TemplateProblem([f"template: not allowed in the sandbox: {exc}"]) from None
-    except jinja2.TemplateSyntaxError as exc:
-        raise TemplateProblem([f"{exc.filename or exc.name}: line {exc.lineno}: {exc.message}"]) from None
-    except jinja2.TemplateError as exc:
-        raise TemplateProblem([f"template: {exc.message or type(exc).__name__}"]) from None
+    return render_template("plan.html", {"plan": plan, "practice": practice, "doc": context}, extra=templates)
 
 
-class TemplateProblem(CareplanError):
-    """A template (usually a practice's own) is broken or tried something the sandbox forbids."""
+#: The name this error had before the one template module; kept for callers.
+TemplateProblem = TemplateError
 
 
 def used_characters(html: str) -> set[int]:

@@ -10,15 +10,26 @@ from __future__ import annotations
 import types
 import typing
 from collections.abc import Iterable, Sequence
+from enum import IntEnum
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 
-class CareplanError(Exception):
-    """A problem to report to the user: one line per problem."""
+class ExitStatus(IntEnum):
+    """careplan's exit statuses, the same for every command."""
 
-    exit_code = 1
+    OK = 0
+    PROBLEM = 1  # an input, a template, the library, a render or a send went wrong; the lines say which
+    USAGE = 2  # the command line itself is wrong (click's own status)
+    INTERRUPTED = 130  # Ctrl-C, or the terminal went away
+
+
+class CareplanError(Exception):
+    """A problem to report to the user: one line per problem. Every error careplan raises for the person at the
+    keyboard is one of these; the CLI prints the lines and exits with ``exit_code``, never with a traceback."""
+
+    exit_code: int = ExitStatus.PROBLEM
 
     def __init__(self, lines: Iterable[str]) -> None:
         self.lines: list[str] = list(lines) or ["unknown problem"]
@@ -33,16 +44,26 @@ class LibraryError(CareplanError):
     """The strategy library is malformed: a file, an entry or an expression is wrong."""
 
 
-def _submodel(annotation: Any) -> type[BaseModel] | None:
+class TemplateError(CareplanError):
+    """A template (usually a practice's own) is broken or tried something the sandbox forbids."""
+
+
+class Interrupted(CareplanError):
+    """The work was stopped (Ctrl-C or a closed terminal); the lines say what was kept."""
+
+    exit_code = ExitStatus.INTERRUPTED
+
+
+def submodel(annotation: Any) -> type[BaseModel] | None:
     """The Pydantic model inside an annotation such as ``Baby``, ``list[Baby]`` or ``Baby | None``."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:
-        return _submodel(typing.get_args(annotation)[0])
+        return submodel(typing.get_args(annotation)[0])
     if origin in (list, tuple, typing.Union, types.UnionType):
         for arg in typing.get_args(annotation):
-            found = _submodel(arg)
+            found = submodel(arg)
             if found is not None:
                 return found
     return None
@@ -66,7 +87,7 @@ def field_path(model: type[BaseModel], loc: Sequence[int | str]) -> str:
             current = None
             continue
         words.append(field.title or part.replace("_", " "))
-        current = _submodel(field.annotation)
+        current = submodel(field.annotation)
     dotted = ".".join(str(p) for p in loc if isinstance(p, int) or not p.startswith(("function-", "literal[")))
     plain = " › ".join(words) if words else "(whole file)"
     return f"{plain} [{dotted}]" if dotted else plain

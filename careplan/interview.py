@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from pydantic import ValidationError
 
+from careplan._io import write_private
 from careplan.errors import CareplanError, field_path
 from careplan.intake import Intake, Medication, load_intake
 from careplan.interview_form import (
@@ -64,7 +65,6 @@ from careplan.interview_state import (
     provisional,
     revalidate,
     save_partial,
-    write_private,
 )
 
 if TYPE_CHECKING:

@@ -32,7 +32,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 from pydantic.fields import FieldInfo
 
-from careplan.errors import InputError, _submodel
+from careplan.errors import InputError, submodel
 from careplan.intake import Intake
 
 FORM_FILE = "relactation.yaml"
@@ -312,7 +312,7 @@ def _resolve(model: type[BaseModel], parts: tuple[str, ...]) -> tuple[type[BaseM
             raise KeyError(part)
         if index == len(parts) - 1:
             return current, info
-        sub = _submodel(info.annotation)
+        sub = submodel(info.annotation)
         if sub is None or _list_item(_unwrap_optional(info.annotation)[0]) is not None:
             raise KeyError(part)
         current = sub
@@ -758,7 +758,7 @@ def _resolve_through_lists(model: type[BaseModel], parts: tuple[str, ...]) -> Fi
     info: FieldInfo | None = None
     for part in parts:
         info = current.model_fields[part]
-        sub = _submodel(info.annotation)
+        sub = submodel(info.annotation)
         if sub is not None:
             current = sub
     if info is None:
@@ -776,7 +776,7 @@ def model_fields(model: type[BaseModel], prefix: tuple[str, ...] = ()) -> Iterat
     for name, info in model.model_fields.items():
         path = (*prefix, name)
         yield path, info
-        sub = _submodel(info.annotation)
+        sub = submodel(info.annotation)
         if sub is not None:
             yield from model_fields(sub, path)
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
-import tempfile
 import typing
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,7 +19,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from careplan.errors import InputError, _submodel
+from careplan._io import write_private
+from careplan.errors import InputError, submodel
 from careplan.intake import Intake
 from careplan.interview_form import MISSING, Form, Group, Path_, Question, dotted, split_key
 
@@ -118,7 +117,7 @@ def _placeholder(info: Any, on: str) -> Any:
     if base in (int, float):
         low = next((getattr(m, "ge", None) for m in info.metadata if getattr(m, "ge", None) is not None), 1)
         return low
-    sub = _submodel(base)
+    sub = submodel(base)
     if sub is not None:
         filled = fill_required(sub, {}, on)
         return [filled] if typing.get_origin(base) is list else filled
@@ -132,7 +131,7 @@ def fill_required(model: type[BaseModel], data: dict[str, Any], on: str) -> dict
             if info.is_required():
                 data[name] = _placeholder(info, on)
             continue
-        sub = _submodel(info.annotation)
+        sub = submodel(info.annotation)
         value = data[name]
         if sub is None or value is None:
             continue
@@ -231,24 +230,6 @@ def follow_up_answers(form: Form, previous: Intake) -> tuple[dict[str, Any], dic
 
 def partial_path_for(output: Path) -> Path:
     return output.with_name(f"{output.stem}.partial.json")
-
-
-def write_private(path: Path, data: bytes) -> None:
-    """Write a file only its owner can read, replacing it atomically: a crash leaves the old file or the new one,
-    never half of one."""
-    folder = path.parent if str(path.parent) else Path(".")
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def save_partial(state: State) -> None:

@@ -24,12 +24,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal, TypeVar
 
+from careplan._io import PRIVATE_FILE, private_folder
 from careplan.errors import CareplanError
 
 LEDGER_NAME = "send-ledger.sqlite3"
 SCHEMA_VERSION = 1
-PRIVATE_FOLDER = 0o700
-PRIVATE_FILE = 0o600
 MAX_ERROR_CHARS = 300
 
 Status = Literal["pending", "sent", "failed", "unknown"]
@@ -106,17 +105,11 @@ def default_data_folder(configured: Path | None = None) -> Path:
     return Path.home() / ".local" / "share" / "careplan"
 
 
-def private_folder(folder: Path) -> Path:
-    """Create ``folder`` (and its parents) if needed; a folder careplan creates is owner-only (0700)."""
-    if not folder.is_dir():
-        try:
-            folder.mkdir(parents=True, mode=PRIVATE_FOLDER)
-        except FileExistsError:
-            pass
-        except OSError as exc:
-            raise LedgerError([f"{folder}: cannot create the folder ({exc.strerror or type(exc).__name__})"]) from None
-        else:
-            os.chmod(folder, PRIVATE_FOLDER)  # mkdir's mode is filtered by the umask
+def _ledger_folder(folder: Path) -> Path:
+    try:
+        private_folder(folder)
+    except OSError as exc:
+        raise LedgerError([f"{folder}: cannot create the folder ({exc.strerror or type(exc).__name__})"]) from None
     if not folder.is_dir():
         raise LedgerError([f"{folder}: not a folder"])
     return folder
@@ -127,7 +120,7 @@ class Ledger:
     ``unknown``; those rows are in :attr:`recovered`."""
 
     def __init__(self, folder: Path) -> None:
-        self.folder = private_folder(Path(folder))
+        self.folder = _ledger_folder(Path(folder))
         self.path = self.folder / LEDGER_NAME
         try:
             # Create the file owner-only before SQLite opens it; SQLite gives its journal the same mode.

@@ -41,21 +41,20 @@ from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 import click
 
-from careplan.errors import CareplanError
-from careplan.files import write_atomic
+from careplan._io import private_folder, write_private
+from careplan.errors import CareplanError, TemplateError
 from careplan.intake import Intake
-from careplan.ledger import Ledger, LedgerRow, default_data_folder, private_folder
+from careplan.ledger import Ledger, LedgerRow, default_data_folder
 from careplan.mail_transport import MailSetupError, Progress, deliver, mask_address
 from careplan.practice import Practice, Smtp
+from careplan.templating import render_template
 
 if TYPE_CHECKING:
-    import jinja2.sandbox
 
     from careplan.library import Library
 
@@ -90,7 +89,7 @@ class PlanMismatch(CareplanError):
     """The PDF was not made from this intake."""
 
 
-class MailTemplateError(CareplanError):
+class MailTemplateError(TemplateError):
     """A message template (usually a practice's own) is broken or tried something the sandbox forbids."""
 
 
@@ -280,25 +279,6 @@ def check_plan_matches(intake: Intake, pdf: bytes, label: str) -> None:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-@cache
-def _mail_environment(extra: Path | None) -> jinja2.sandbox.SandboxedEnvironment:
-    import jinja2
-    from jinja2.sandbox import SandboxedEnvironment
-
-    from careplan.assets import templates_dir
-
-    folders = [str(extra)] if extra is not None else []
-    folders.append(str(templates_dir()))
-    return SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(folders),
-        autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default_for_string=False, default=False),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-
-
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 
@@ -319,9 +299,6 @@ def subject_for(practice: Practice) -> str:
 def render_bodies(practice: Practice, *, encrypted: bool, language: str = "en") -> tuple[str, str]:
     """The text and HTML bodies. The templates see the practice's details and whether the PDF is encrypted; never
     the intake, the plan or the passphrase."""
-    import jinja2
-    from jinja2.exceptions import SecurityError
-
     context = {
         "practice": practice,
         "sender": sender_name(practice),
@@ -330,16 +307,10 @@ def render_bodies(practice: Practice, *, encrypted: bool, language: str = "en") 
         "language": language,
         "reply_to": practice.smtp.reply_to if practice.smtp is not None else None,
     }
-    environment = _mail_environment(practice.templates)
-    try:
-        text = environment.get_template("email.txt").render(context)
-        html = environment.get_template("email.html").render(context)
-    except SecurityError as exc:
-        raise MailTemplateError([f"email template: not allowed in the sandbox: {exc}"]) from None
-    except jinja2.TemplateSyntaxError as exc:
-        raise MailTemplateError([f"{exc.filename or exc.name}: line {exc.lineno}: {exc.message}"]) from None
-    except jinja2.TemplateError as exc:
-        raise MailTemplateError([f"email template: {exc.message or type(exc).__name__}"]) from None
+    text, html = (
+        render_template(name, context, extra=practice.templates, what="email template", error=MailTemplateError)
+        for name in ("email.txt", "email.html")
+    )
     return text, html
 
 
@@ -495,7 +466,7 @@ def send_plan(
     if dry_run:
         folder = private_folder(outbox if outbox is not None else ledger.folder / "outbox")
         stem = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(name).stem)[:80] or "plan"
-        eml = write_atomic(folder / f"{stem}-{key[:10]}.eml", wire)
+        eml = write_private(folder / f"{stem}-{key[:10]}.eml", wire)
         return SendResult("dry-run", name, masked, message_id, encrypted, passphrase, eml=eml)
 
     return _send_with_retries(

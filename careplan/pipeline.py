@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from pathlib import Path
 
+from careplan._io import write_private
 from careplan.document import page_css, render_html
-from careplan.files import write_atomic
 from careplan.intake import Intake
 from careplan.library import Library
 from careplan.plan import Plan
@@ -59,5 +59,5 @@ def write_plan_pdf(
         asset_folders=folders,
     )
     if html_output is not None:  # only once the PDF is safely written
-        write_atomic(html_output, html.encode("utf-8"))
+        write_private(html_output, html.encode("utf-8"))
     return Rendered(plan=plan, pdf=output, html=html, warnings=warnings)

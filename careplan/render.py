@@ -27,9 +27,9 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-from careplan.assets import templates_dir
+from careplan._io import write_private
+from careplan._resources import templates_dir
 from careplan.errors import CareplanError
-from careplan.files import write_atomic
 
 Variant = Literal["pdf/a-3b", "pdf/ua-1"]
 VARIANTS: tuple[Variant, ...] = ("pdf/a-3b", "pdf/ua-1")
@@ -178,6 +178,12 @@ def warm_up() -> None:
     _renderer()
 
 
+def reset() -> None:
+    """Forget the parsed stylesheets and font faces (their files may have changed); the next render reads them."""
+    _renderer.cache_clear()
+    _font_faces.cache_clear()
+
+
 @contextmanager
 def _collect_warnings() -> Iterator[list[str]]:
     messages: list[str] = []
@@ -256,7 +262,7 @@ def render_pdf(
 
     with _collect_warnings() as warnings:
         try:
-            write_atomic(Path(output), write)
+            write_private(Path(output), write)
         except FatalURLFetchingError:
             raise RenderError(
                 [f"{output}: not written: the document asked for a file or address outside careplan's assets"]

@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
-from careplan.files import write_atomic
+from careplan._io import private_folder, write_private
 
 T = TypeVar("T")
 
@@ -538,16 +538,17 @@ def write_synthetic(
     from careplan.intake import parse_intake
 
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    private_folder(folder)
     paths = []
     for index in range(start, start + count):
         data = _text(synthetic_intake(index, seed))
         name = f"synthetic-{index + 1:05d}.json"
         if check:
             parse_intake(data, name)
-        paths.append(write_atomic(folder / name, data))
+        paths.append(write_private(folder / name, data))
     kinds = list(INVALID_KINDS)
     for number in range(invalid):
         kind = kinds[number % len(kinds)]
-        paths.append(write_atomic(folder / f"invalid-{number + 1:02d}-{kind}.json", invalid_intake(kind, number, seed)))
+        name = f"invalid-{number + 1:02d}-{kind}.json"
+        paths.append(write_private(folder / name, invalid_intake(kind, number, seed)))
     return paths

@@ -23,7 +23,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 import careplan.render as render_module
-from careplan.assets import templates_dir
+from careplan._resources import templates_dir
 from careplan.cli import cli
 from careplan.document import HEADER_NAME_LIMIT
 from careplan.errors import InputError

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from careplan.errors import _submodel
+from careplan.errors import submodel
 from careplan.intake import Intake
 from careplan.interview_form import (
     AnswerError,
@@ -48,7 +48,7 @@ def test_every_required_field_is_reachable() -> None:
     assert ("consult", "date") in required and ("babies", "name") in required
     for path in required:
         info = fields[path]
-        if _submodel(info.annotation) is not None and typing.get_origin(info.annotation) is not list:
+        if submodel(info.annotation) is not None and typing.get_origin(info.annotation) is not list:
             continue  # a group of fields: its own required fields are checked
         assert path in asked, f"{'.'.join(path)} is required but never asked"
         for depth in range(1, len(path)):

@@ -27,7 +27,7 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from careplan.assets import templates_dir
+from careplan._resources import templates_dir
 from careplan.cli import cli
 from careplan.document import HEADER_NAME_LIMIT, DocumentContext
 from careplan.extract import extract_intake

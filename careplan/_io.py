@@ -1,0 +1,73 @@
+"""Files and folders that hold health information: owner-only, and all or nothing.
+
+A file is written to a temporary name beside its target (``.NAME.RANDOM.part``) and renamed into place only once
+it is complete and on disk, so a crash, a full disk or Ctrl-C never leaves half a file, and an existing file is
+kept until the new one is whole. Files are 0600; a folder careplan creates is 0700.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+PRIVATE_FILE = 0o600
+PRIVATE_FOLDER = 0o700
+#: The suffix of every temporary file careplan writes (batch clean-up looks for it).
+PART_SUFFIX = ".part"
+
+
+def private_folder(folder: str | Path) -> Path:
+    """Create ``folder`` and any missing parents, each owner-only (0700); an existing folder is left as it is.
+    Raises OSError (FileExistsError when a file stands in the way)."""
+    folder = Path(folder)
+    missing = []
+    current = folder
+    while not current.is_dir():
+        missing.append(current)
+        if current.parent == current:
+            break
+        current = current.parent
+    for path in reversed(missing):
+        try:
+            path.mkdir(mode=PRIVATE_FOLDER)
+        except FileExistsError:
+            if not path.is_dir():
+                raise
+        else:
+            os.chmod(path, PRIVATE_FOLDER)  # mkdir's mode is filtered by the umask
+    return folder
+
+
+def write_private(target: str | Path, content: bytes | Callable[[Path], None]) -> Path:
+    """Write ``content`` (bytes, or a function that writes to the path it is given) to ``target``, owner-only,
+    all or nothing. A missing folder is created owner-only."""
+    target = Path(target)
+    folder = private_folder(target.parent if str(target.parent) else Path("."))
+    fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=PART_SUFFIX, dir=folder)
+    temp = Path(temp_name)
+    try:
+        os.fchmod(fd, PRIVATE_FILE)
+        if isinstance(content, bytes):
+            with os.fdopen(fd, "wb") as handle:
+                fd = -1
+                handle.write(content)
+                handle.flush()
+                os.fsync(handle.fileno())
+        else:
+            os.close(fd)
+            fd = -1
+            content(temp)
+            os.chmod(temp, PRIVATE_FILE)
+            with temp.open("rb") as handle:
+                os.fsync(handle.fileno())
+        os.replace(temp, target)
+    except BaseException:
+        if fd >= 0:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        temp.unlink(missing_ok=True)
+        raise
+    return target
