@@ -39,7 +39,7 @@ from careplan.batch_executors import cpu_count  # noqa: E402
 from careplan.synthetic import write_synthetic  # noqa: E402
 
 CAREPLAN = str(Path(sys.executable).with_name("careplan"))
-FALLBACK = [sys.executable, "-c", "import sys; from careplan.batch import main; main()"]
+FALLBACK = [sys.executable, "-m", "careplan", "batch"]
 
 
 def batch_command() -> list[str]:
@@ -126,7 +126,7 @@ def main() -> None:
     try:
         inputs = work / "intakes"
         paths = write_synthetic(inputs, args.count)
-        shown = "careplan batch" if command[0] == CAREPLAN else "careplan.batch.main()"
+        shown = "careplan batch" if command[0] == CAREPLAN else "python -m careplan batch"
         print(f"intakes: {args.count} synthetic, cores: {cores}, command: {shown}", flush=True)
 
         floor = None if args.skip_floor else floor_renderer(paths, work)

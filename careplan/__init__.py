@@ -6,8 +6,7 @@ The public API follows the data, one function per step::
     library = load_library()                 # careplan.library
     plan = build_plan(intake, library)       # careplan.rules
 
-``load_library`` and ``build_plan`` are imported on first use, so ``import careplan`` (and ``careplan --help``)
-stays fast.
+Every name is imported on first use, so ``import careplan`` (and ``careplan --help``) stays fast.
 """
 
 from __future__ import annotations
@@ -15,10 +14,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from careplan._version import __version__
-from careplan.errors import CareplanError, InputError, LibraryError
-from careplan.intake import Intake, load_intake, parse_intake
 
 if TYPE_CHECKING:
+    from careplan.errors import CareplanError, InputError, LibraryError
+    from careplan.intake import Intake, load_intake, parse_intake
     from careplan.library import Library, load_library
     from careplan.plan import Plan
     from careplan.rules import build_plan
@@ -38,6 +37,12 @@ __all__ = [
 ]
 
 _LAZY = {
+    "CareplanError": "careplan.errors",
+    "InputError": "careplan.errors",
+    "LibraryError": "careplan.errors",
+    "Intake": "careplan.intake",
+    "load_intake": "careplan.intake",
+    "parse_intake": "careplan.intake",
     "Library": "careplan.library",
     "load_library": "careplan.library",
     "Plan": "careplan.plan",

@@ -43,11 +43,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-import click
-
 from careplan._io import PRIVATE_FILE, private_folder, write_private
 from careplan._version import __version__
-from careplan.batch_progress import Progress, QuietProgress, progress_for
+from careplan.batch_progress import Progress, QuietProgress
 from careplan.batch_worker import (
     JOURNAL_PREFIX,
     JOURNAL_SUFFIX,
@@ -57,7 +55,7 @@ from careplan.batch_worker import (
     fingerprint,
     render_task,
 )
-from careplan.errors import CareplanError
+from careplan.errors import CareplanError, ExitStatus
 from careplan.intake import read_intake_bytes
 
 if TYPE_CHECKING:
@@ -72,9 +70,9 @@ MANIFEST_NAME = "manifest.json"
 LOCK_NAME = "lock"
 MANIFEST_FORMAT = "careplan-batch/1"
 
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_INTERRUPTED = 130
+EXIT_OK = ExitStatus.OK
+EXIT_FAILED = ExitStatus.PROBLEM
+EXIT_INTERRUPTED = ExitStatus.INTERRUPTED
 
 #: Longest part of an output name taken from the parent's name, and from the babies' first names.
 NAME_PART_LIMIT = 40
@@ -138,6 +136,33 @@ class BatchReport:
 
     def output_path(self, item: Item) -> Path | None:
         return None if item.output is None else self.outdir / item.output
+
+    def problem_lines(self) -> list[str]:
+        """What went wrong, for standard error: each failed input with its messages, renderer warnings, and how
+        to finish an interrupted batch."""
+        lines = []
+        for item in self.failed:
+            lines.append(f"failed: {item.label}")
+            lines.extend(f"  {line}" for line in item.messages)
+        warned = sum(1 for item in self.items if item.warnings)
+        if warned:
+            lines.append(f"{warned} plan{'s' if warned != 1 else ''} rendered with renderer warnings (see the report)")
+        if self.count("interrupted"):
+            lines.append("Interrupted: run the same command again to render the rest.")
+        elif self.interrupted:
+            lines.append("Interrupted, after every plan was done.")
+        return lines
+
+    def plans_to_send(self) -> list[tuple[Intake, Path, str]]:
+        """Every plan rendered or found up to date, as (intake, PDF, intake file name), for emailing."""
+        from careplan.intake import load_intake
+
+        plans = []
+        for item in self.items:
+            pdf = self.output_path(item)
+            if item.status in ("rendered", "skipped") and pdf is not None:
+                plans.append((load_intake(item.key), pdf, Path(item.key).name))
+        return plans
 
     def summary(self) -> str:
         parts = [f"{self.count('rendered')} rendered", f"{self.count('skipped')} up to date"]
@@ -390,7 +415,7 @@ class Manifest:
 
 
 @contextlib.contextmanager
-def _locked(state: Path, outdir: Path) -> Iterator[None]:
+def locked(state: Path, outdir: Path) -> Iterator[None]:
     """Hold the output folder's lock: two batches writing the same folder would fight over names."""
     fd = os.open(state / LOCK_NAME, os.O_RDWR | os.O_CREAT, PRIVATE_FILE)
     try:
@@ -531,7 +556,7 @@ def run_batch(
     state = out / STATE_DIR
     private_folder(state)
     absolute_out = out.resolve()
-    with _locked(state, out):
+    with locked(state, out):
         _remove_temporary_files(out, state)
         manifest = Manifest.load(state / MANIFEST_NAME, report.notes)
         manifest.replay(state, absolute_out)
@@ -775,177 +800,3 @@ class _Runner:
                 self._collect(done)
         except KeyboardInterrupt:
             self.pool.close(kill=True)
-
-
-# --------------------------------------------------------------------------------------------------------------
-# The commands
-# --------------------------------------------------------------------------------------------------------------
-
-
-def _print_summary(report: BatchReport) -> None:
-    for item in report.failed:
-        click.echo(f"failed: {item.label}", err=True)
-        for line in item.messages:
-            click.echo(f"  {line}", err=True)
-    warned = sum(1 for item in report.items if item.warnings)
-    if warned:
-        click.echo(f"{warned} plan{'s' if warned != 1 else ''} rendered with renderer warnings (see the report)",
-                   err=True)
-    if report.count("interrupted"):
-        click.echo("Interrupted: run the same command again to render the rest.", err=True)
-    elif report.interrupted:
-        click.echo("Interrupted, after every plan was done.", err=True)
-    click.echo(report.summary())
-
-
-def batch_command() -> click.Command:
-    """The ``careplan batch`` command, ready to add to the ``careplan`` group."""
-
-    @click.command("batch", context_settings={"help_option_names": ["-h", "--help"]})
-    @click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
-    @click.option(
-        "-o", "--output", "outdir", required=True, type=click.Path(file_okay=False, path_type=Path),
-        help="Folder for the PDFs (created if needed).",
-    )
-    @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Plans rendered at once [one per core].")
-    @click.option("--practice", type=click.Path(dir_okay=False, path_type=Path), help="Practice file (TOML).")
-    @click.option(
-        "--library", "libraries", multiple=True, type=click.Path(file_okay=False, path_type=Path),
-        help="A practice's library folder, loaded on top of the built-in one (repeatable).",
-    )
-    @click.option(
-        "--variant", type=click.Choice(["pdf/a-3b", "pdf/ua-1"]), default="pdf/a-3b", show_default=True,
-        help="PDF/A-3b (archival, intake embedded) or PDF/UA-1 (tagged, accessible).",
-    )
-    @click.option("--force", is_flag=True, help="Render every intake again, even those up to date.")
-    @click.option(
-        "--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
-        help="Write a JSON report: every input with its status, output and time.",
-    )
-    @click.option(
-        "--executor", default="local", show_default=True, metavar="local|dask://HOST:PORT",
-        help="Where to render: worker processes here, or a Dask cluster (pip install 'careplan[dask]').",
-    )
-    @click.option("-q", "--quiet", is_flag=True, help="No progress; only failures and the summary.")
-    @click.option(
-        "--email", "send", is_flag=True,
-        help="Then email each plan to its parent (consent, ledger and encryption as for `careplan email`).",
-    )
-    @click.pass_context
-    def batch(
-        ctx: click.Context,
-        inputs: tuple[str, ...],
-        outdir: Path,
-        jobs: int | None,
-        practice: Path | None,
-        libraries: tuple[Path, ...],
-        variant: str,
-        force: bool,
-        report_path: Path | None,
-        executor: str,
-        quiet: bool,
-        send: bool,
-    ) -> None:
-        """Render the plans for many intakes: INPUT is intake files, folders of them, or globs.
-
-        Every core is used; a bad intake is reported and the rest go on. A second run renders only what changed
-        (an intake, the library, the templates, the practice file) unless --force. Ctrl-C stops cleanly: run
-        the same command again to finish. Exit 0 when every plan was rendered or up to date, 1 when any failed.
-
-        Examples:
-
-          careplan batch intakes/ -o plans/ --practice practice.toml
-
-          careplan batch 'exports/**/*.json' -o plans/ --report plans/report.json
-
-          careplan batch intakes/ -o /shared/plans --executor dask://scheduler:8786
-        """
-        from careplan.batch_executors import ExecutorSpecError, parse_executor
-
-        if send and practice is None:
-            raise click.UsageError("--email needs --practice (with an [smtp] section)")
-        try:
-            parse_executor(executor)
-        except ExecutorSpecError as exc:
-            raise click.BadParameter(str(exc), param_hint="--executor") from None
-        try:
-            report = run_batch(
-                inputs,
-                outdir,
-                practice=practice,
-                libraries=libraries,
-                variant=variant,
-                force=force,
-                jobs=jobs,
-                executor=executor,
-                progress=progress_for(sys.stderr, quiet=quiet),
-                exclude=[report_path] if report_path is not None else [],
-            )
-        except CareplanError as exc:
-            for line in exc.lines:
-                click.echo(line, err=True)
-            ctx.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            click.echo("Interrupted.", err=True)
-            ctx.exit(EXIT_INTERRUPTED)
-        for note in report.notes:
-            click.echo(f"note: {note}", err=True)
-        if report_path is not None:
-            write_private(report_path, (json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n").encode())
-        _print_summary(report)
-        if send and practice is not None and not report.interrupted:
-            _email_rendered(ctx, report, practice)
-        ctx.exit(report.exit_code)
-
-    return batch
-
-
-def _email_rendered(ctx: click.Context, report: BatchReport, practice: Path) -> None:
-    """Email every plan the batch rendered or found up to date; the ledger skips what was already sent."""
-    from careplan.cli import _email_plans
-    from careplan.intake import load_intake
-
-    plans = []
-    for item in report.items:
-        pdf = report.output_path(item)
-        if item.status in ("rendered", "skipped") and pdf is not None:
-            plans.append((load_intake(item.key), pdf, Path(item.key).name))
-    try:
-        _email_plans(plans, practice)
-    except CareplanError as exc:
-        for line in exc.lines:
-            click.echo(line, err=True)
-        ctx.exit(exc.exit_code)
-
-
-def synthetic_command() -> click.Command:
-    """The ``careplan synthetic`` developer command: write realistic synthetic intakes for tests and benchmarks."""
-
-    @click.command("synthetic", context_settings={"help_option_names": ["-h", "--help"]})
-    @click.option(
-        "-o", "--output", "folder", required=True, type=click.Path(file_okay=False, path_type=Path),
-        help="Folder to write the intakes to.",
-    )
-    @click.option("-n", "--count", type=click.IntRange(min=0), default=20, show_default=True, help="Valid intakes.")
-    @click.option("--seed", type=int, default=0, show_default=True, help="The same seed gives the same intakes.")
-    @click.option("--start", type=click.IntRange(min=0), default=0, help="Number of the first intake.")
-    @click.option(
-        "--invalid", type=click.IntRange(min=0), default=0, show_default=True,
-        help="Also write this many broken intakes (malformed JSON, wrong types, impossible dates ...).",
-    )
-    def synthetic(folder: Path, count: int, seed: int, start: int, invalid: int) -> None:
-        """Write synthetic intakes (invented families, realistic variety) for tests, benchmarks and demos.
-
-        Example: careplan synthetic -o /tmp/intakes -n 200 --invalid 5
-        """
-        from careplan.synthetic import write_synthetic
-
-        paths = write_synthetic(folder, count, seed=seed, start=start, invalid=invalid)
-        click.echo(f"wrote {len(paths)} intake{'s' if len(paths) != 1 else ''} to {folder}")
-
-    return synthetic
-
-
-def main(argv: Sequence[str] | None = None) -> None:
-    """Run ``careplan batch`` on its own (until it is registered in ``careplan``'s command group)."""
-    batch_command().main(list(argv) if argv is not None else None, prog_name="careplan batch")

@@ -11,9 +11,10 @@ import types
 import typing
 from collections.abc import Iterable, Sequence
 from enum import IntEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ValidationError
+if TYPE_CHECKING:  # pydantic is imported where it is used, so `careplan --help` does not load it
+    from pydantic import BaseModel, ValidationError
 
 
 class ExitStatus(IntEnum):
@@ -56,6 +57,8 @@ class Interrupted(CareplanError):
 
 def submodel(annotation: Any) -> type[BaseModel] | None:
     """The Pydantic model inside an annotation such as ``Baby``, ``list[Baby]`` or ``Baby | None``."""
+    from pydantic import BaseModel
+
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     origin = typing.get_origin(annotation)

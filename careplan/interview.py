@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TextIO
 from pydantic import ValidationError
 
 from careplan._io import write_private
-from careplan.errors import CareplanError, field_path
+from careplan.errors import CareplanError, Interrupted, field_path
 from careplan.intake import Intake, Medication, load_intake
 from careplan.interview_form import (
     GATE_LABELS,
@@ -75,15 +75,12 @@ if TYPE_CHECKING:
     from careplan.plan import Plan, PlanItem
     from careplan.practice import Practice
 
-EXIT_INTERRUPTED = 130
 IDLE_GC_AFTER = 0.05  # seconds after a prompt appears
 WIDTH = 78
 
 
-class InterviewInterrupted(CareplanError):
+class InterviewInterrupted(Interrupted):
     """The interview stopped before the end (Ctrl-C, closed terminal, crash); the answers are saved."""
-
-    exit_code = EXIT_INTERRUPTED
 
     def __init__(self, lines: list[str], partial: Path | None) -> None:
         super().__init__(lines)

@@ -1,7 +1,9 @@
 """Emailing a plan to the parent: consent first, no health details in the message, encrypted and verified, once.
 
 The library function is :func:`send_plan` (``careplan email``, ``careplan batch --email`` and
-``careplan interview --render --email`` all use it); :func:`email_command` is the ``careplan email`` command.
+``careplan interview --render --email`` all use it, through :func:`email_intakes` and :func:`send_plans`). The
+command is in :mod:`careplan.cli.email`; mail never renders a plan: it is given the PDF, or a function that
+makes it.
 
 The rules it keeps:
 
@@ -32,7 +34,6 @@ import io
 import os
 import re
 import secrets
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -42,9 +43,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
-
-import click
+from typing import Literal
 
 from careplan._io import private_folder, write_private
 from careplan.errors import CareplanError, TemplateError
@@ -54,22 +53,22 @@ from careplan.mail_transport import MailSetupError, Progress, deliver, mask_addr
 from careplan.practice import Practice, Smtp
 from careplan.templating import render_template
 
-if TYPE_CHECKING:
-
-    from careplan.library import Library
-
 __all__ = [
     "ATTACHMENT_NAME",
+    "EmailOutcome",
+    "EmailRequest",
     "MailSetupError",
     "SendResult",
     "data_folder",
-    "email_command",
     "email_gate",
+    "email_intakes",
+    "ledger_status",
     "new_passphrase",
     "open_ledger",
     "report_lines",
     "resolve_password",
     "send_plan",
+    "send_plans",
 ]
 
 SendStatus = Literal["sent", "skipped-already-sent", "no-consent", "no-address", "failed", "unknown", "dry-run"]
@@ -619,191 +618,148 @@ def _record(action: Callable[..., None], *args: str) -> None:
 # The command
 # ---------------------------------------------------------------------------------------------------------------
 
-EXIT_PROBLEM = 1
 PASSPHRASE_NOTE = "read it to the parent by phone; it is shown only now and is not stored"  # noqa: S105
 
 
-def email_command() -> click.Command:
-    """The ``careplan email`` command, ready to register: ``cli.add_command(email_command())``."""
+@dataclass(frozen=True)
+class EmailRequest:
+    """What ``careplan email`` was asked to do."""
 
-    @click.command("email")
-    @click.argument("intakes", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
-    @click.option(
-        "--pdf",
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="The plan PDF to send (one intake only) [rendered from the intake].",
-    )
-    @click.option("--practice", type=click.Path(dir_okay=False, path_type=Path), help="Practice file (TOML).")
-    @click.option("--dry-run", is_flag=True, help="Write each message as an .eml file in the outbox; send nothing.")
-    @click.option(
-        "--outbox",
-        type=click.Path(file_okay=False, path_type=Path),
-        help="Folder for --dry-run's .eml files [DATA FOLDER/outbox].",
-    )
-    @click.option("--encrypt", is_flag=True, help="Encrypt the PDF even where the parent accepted unencrypted email.")
-    @click.option("--status", is_flag=True, help="List the plans the ledger knows: sent, failed or unknown.")
-    @click.option(
-        "--resend-unknown", is_flag=True, help="Send plans whose earlier send was interrupted (check first!)."
-    )
-    @click.option(
-        "--resend-changed",
-        is_flag=True,
-        help="Send plans whose earlier version (same intake and address, different PDF) was already sent.",
-    )
-    @click.option(
-        "--library",
-        "libraries",
-        multiple=True,
-        type=click.Path(file_okay=False, path_type=Path),
-        help="A practice's library folder, loaded on top of the built-in one (repeatable).",
-    )
-    def email(
-        intakes: tuple[Path, ...],
-        pdf: Path | None,
-        practice: Path | None,
-        dry_run: bool,
-        outbox: Path | None,
-        encrypt: bool,
-        status: bool,
-        resend_unknown: bool,
-        resend_changed: bool,
-        libraries: tuple[Path, ...],
-    ) -> None:
-        """Email each intake's care plan to the parent, once, with consent.
-
-        Only intakes that record the parent's consent are sent. The PDF is encrypted unless the parent accepted
-        unencrypted email; its password is shown here once, for you to give by phone. A plan already sent is
-        never sent again. Server settings: the [smtp] section of the practice file; the password comes from the
-        environment variable it names (default CAREPLAN_SMTP_PASSWORD) or the system keyring.
-
-        Examples: careplan email intake.json --practice practice.toml;
-        careplan email clinic/*.json --dry-run; careplan email --status
-        """
-        from careplan.practice import load_practice
-
-        if status:
-            if intakes or pdf or dry_run or outbox or encrypt or resend_unknown or resend_changed:
-                raise click.UsageError("--status lists the ledger; use it without intakes or other options")
-        elif not intakes:
-            raise click.UsageError("give at least one intake file (or --status)")
-        if pdf is not None and len(intakes) != 1:
-            raise click.UsageError("--pdf needs exactly one intake: the one the plan was made from")
-        if outbox is not None and not dry_run:
-            raise click.UsageError("--outbox is only used with --dry-run")
-
-        loaded = load_practice(practice)
-        with open_ledger(loaded) as ledger:
-            for row in ledger.recovered:
-                click.echo(
-                    f"warning: {row.intake} to {row.recipient}: careplan stopped while sending it; it may or may "
-                    "not have arrived (now marked unknown)",
-                    err=True,
-                )
-            if status:
-                _print_status(ledger)
-                return
-            smtp = _settings(loaded)
-            password = resolve_password(smtp) if not dry_run else None
-            results = _send_all(
-                intakes,
-                pdf,
-                loaded,
-                ledger,
-                dry_run=dry_run,
-                outbox=outbox,
-                encrypt=encrypt,
-                password=password,
-                resend_unknown=resend_unknown,
-                resend_changed=resend_changed,
-                libraries=libraries,
-            )
-        click.echo(_summary(results))
-        if any(r.problem for r in results):
-            sys.exit(EXIT_PROBLEM)
-
-    return email
+    intakes: list[Path]
+    pdf: Path | None = None
+    dry_run: bool = False
+    outbox: Path | None = None
+    encrypt: bool = False
+    resend_unknown: bool = False
+    resend_changed: bool = False
+    libraries: tuple[Path, ...] = ()
 
 
-def _print_status(ledger: Ledger) -> None:
-    rows = ledger.rows()
-    if not rows:
-        click.echo(f"no plans in the send ledger ({ledger.path})")
-        return
-    for row in rows:
-        click.echo(row.line())
+@dataclass(frozen=True)
+class EmailOutcome:
+    results: list[SendResult]
+
+    @property
+    def problem(self) -> bool:
+        return any(r.problem for r in self.results)
+
+    @property
+    def summary(self) -> str:
+        return _summary(self.results)
 
 
-def _send_all(
-    intakes: Sequence[Path],
-    pdf: Path | None,
+#: Makes the plan PDF for an intake at the path given (mail never renders: the caller brings the renderer).
+RenderPlan = Callable[[Intake, Path, Practice], Path]
+Say = Callable[[str], None]
+
+
+def _warn_recovered(ledger: Ledger, warn: Say) -> None:
+    for row in ledger.recovered:
+        warn(
+            f"warning: {row.intake} to {row.recipient}: careplan stopped while sending it; it may or may "
+            "not have arrived (now marked unknown)"
+        )
+
+
+def ledger_status(practice_file: Path | None, warn: Say) -> list[str]:
+    """The plans the send ledger knows, one line each (``careplan email --status``)."""
+    from careplan.practice import load_practice
+
+    with open_ledger(load_practice(practice_file)) as ledger:
+        _warn_recovered(ledger, warn)
+        rows = ledger.rows()
+        if not rows:
+            return [f"no plans in the send ledger ({ledger.path})"]
+        return [row.line() for row in rows]
+
+
+def email_intakes(
+    request: EmailRequest,
+    practice_file: Path | None,
+    *,
+    render: RenderPlan,
+    warn: Say,
+    shown: Callable[[SendResult], None],
+) -> EmailOutcome:
+    """Email each intake's plan (the PDF given, or one ``render`` makes in a private scratch folder) to its
+    parent, once, with consent. ``shown`` is called with each result as it comes."""
+    from careplan.practice import load_practice
+
+    loaded = load_practice(practice_file)
+    with open_ledger(loaded) as ledger:
+        _warn_recovered(ledger, warn)
+        smtp = _settings(loaded)
+        password = resolve_password(smtp) if not request.dry_run else None
+        results = []
+        for path in request.intakes:
+            result = _email_one(path, request, loaded, ledger, password=password, render=render, warn=warn)
+            shown(result)  # at once: a PDF's password is shown only here, and a later failure must not lose it
+            results.append(result)
+    return EmailOutcome(results)
+
+
+def _email_one(
+    path: Path,
+    request: EmailRequest,
     practice: Practice,
     ledger: Ledger,
     *,
-    dry_run: bool,
-    outbox: Path | None,
-    encrypt: bool,
     password: str | None,
-    resend_unknown: bool,
-    resend_changed: bool,
-    libraries: tuple[Path, ...],
-) -> list[SendResult]:
+    render: RenderPlan,
+    warn: Say,
+) -> SendResult:
     from careplan.intake import load_intake
 
-    results: list[SendResult] = []
-    library: Library | None = None
-    for path in intakes:
-        try:
-            intake = load_intake(path)
-        except CareplanError as exc:
-            for line in exc.lines:
-                click.echo(line, err=True)
-            results.append(SendResult("failed", path.name, detail="the intake could not be read"))
-            continue
-        gate = email_gate(intake)
-        if gate is not None:
-            result = SendResult(gate, path.name)
-        else:
-            with tempfile.TemporaryDirectory(prefix="careplan-email-") as scratch:
-                plan_pdf = pdf
-                if plan_pdf is None:
-                    if library is None:
-                        from careplan.library import load_library
+    try:
+        intake = load_intake(path)
+    except CareplanError as exc:
+        for line in exc.lines:
+            warn(line)
+        return SendResult("failed", path.name, detail="the intake could not be read")
+    gate = email_gate(intake)
+    if gate is not None:
+        return SendResult(gate, path.name)
+    with tempfile.TemporaryDirectory(prefix="careplan-email-") as scratch:
+        plan_pdf = request.pdf
+        if plan_pdf is None:
+            try:
+                plan_pdf = render(intake, Path(scratch) / ATTACHMENT_NAME, practice)
+            except CareplanError as exc:  # this plan only; the others go on
+                for line in exc.lines:
+                    warn(line)
+                return SendResult("failed", path.name, detail="the plan could not be rendered")
+        return send_plan(
+            intake,
+            plan_pdf,
+            practice,
+            ledger=ledger,
+            dry_run=request.dry_run,
+            outbox=request.outbox,
+            force_encrypt=request.encrypt,
+            password=password,
+            intake_name=path.name,
+            resend_unknown=request.resend_unknown,
+            resend_changed=request.resend_changed,
+        )
 
-                        library = load_library(*libraries)
-                    try:
-                        plan_pdf = _render(intake, Path(scratch) / ATTACHMENT_NAME, library, practice)
-                    except CareplanError as exc:  # this plan only; the others go on
-                        for line in exc.lines:
-                            click.echo(line, err=True)
-                        result = SendResult("failed", path.name, detail="the plan could not be rendered")
-                        _report(result)
-                        results.append(result)
-                        continue
-                result = send_plan(
-                    intake,
-                    plan_pdf,
-                    practice,
-                    ledger=ledger,
-                    dry_run=dry_run,
-                    outbox=outbox,
-                    force_encrypt=encrypt,
-                    password=password,
-                    intake_name=path.name,
-                    resend_unknown=resend_unknown,
-                    resend_changed=resend_changed,
-                )
-        _report(result)
-        results.append(result)
+
+def send_plans(
+    plans: Sequence[tuple[Intake, Path, str]], practice_file: Path, shown: Callable[[SendResult], None]
+) -> list[SendResult]:
+    """Email rendered plans (intake, PDF, intake file name) to their parents, with consent, each once: the one
+    sending loop behind ``batch --email`` and ``interview --render --email``. ``shown`` gets each result at once."""
+    from careplan.practice import load_practice
+
+    loaded = load_practice(practice_file)
+    if loaded.smtp is None:
+        raise MailSetupError([f"{practice_file}: no [smtp] section; see `careplan practice init`"])
+    password = resolve_password(loaded.smtp)
+    results = []
+    with open_ledger(loaded) as ledger:
+        for intake, pdf, name in plans:
+            results.append(send_plan(intake, pdf, loaded, ledger=ledger, password=password, intake_name=name))
+            shown(results[-1])
     return results
-
-
-def _render(intake: Intake, target: Path, library: Library, practice: Practice) -> Path:
-    from careplan.pipeline import write_plan_pdf
-
-    rendered = write_plan_pdf(intake, target, library=library, practice=practice)
-    for warning in sorted(set(rendered.warnings)):
-        click.echo(f"warning: {warning}", err=True)
-    return target
 
 
 def report_lines(result: SendResult) -> list[str]:
@@ -816,13 +772,6 @@ def report_lines(result: SendResult) -> list[str]:
         else:
             lines.append(f"  PDF password ({PASSPHRASE_NOTE}): {result.passphrase}")
     return lines
-
-
-def _report(result: SendResult) -> None:
-    first, *rest = report_lines(result)
-    click.echo(first, err=result.problem)
-    for line in rest:
-        click.echo(line, err=line.startswith("  warning:"))
 
 
 def _summary(results: list[SendResult]) -> str:

@@ -21,6 +21,33 @@ from careplan.rules import build_plan
 INTAKE_ATTACHMENT = "intake.json"
 
 
+def render_file(
+    intake_file: Path,
+    output: Path,
+    *,
+    practice: Path | None = None,
+    libraries: tuple[Path, ...] = (),
+    variant: str = "pdf/a-3b",
+    html: Path | None = None,
+) -> list[str]:
+    """Read an intake file, render its plan to ``output`` (``careplan render``); the renderer's warnings, each once."""
+    from careplan.intake import load_intake
+    from careplan.library import load_library
+    from careplan.practice import load_practice
+
+    if variant not in ("pdf/a-3b", "pdf/ua-1"):
+        raise ValueError(f"unknown PDF variant {variant!r}")
+    result = write_plan_pdf(
+        load_intake(intake_file),
+        output,
+        library=load_library(*libraries),
+        practice=load_practice(practice),
+        variant=variant,  # type: ignore[arg-type]
+        html_output=html,
+    )
+    return sorted(set(result.warnings))
+
+
 @dataclass(frozen=True)
 class Rendered:
     plan: Plan

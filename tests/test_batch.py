@@ -26,10 +26,9 @@ from careplan.batch import (
     STATE_DIR,
     BatchReport,
     Manifest,
-    _locked,
     assign_names,
-    batch_command,
     expand_inputs,
+    locked,
     output_stem,
     run_batch,
     settings_digest,
@@ -37,6 +36,7 @@ from careplan.batch import (
 )
 from careplan.batch_executors import ExecutorSpecError, LocalPool, parse_executor, start_method
 from careplan.batch_progress import BarProgress, LineProgress, QuietProgress, progress_for
+from careplan.cli import cli
 from careplan.errors import InputError
 from careplan.extract import extract_intake
 from careplan.intake import load_intake, parse_intake, read_intake_bytes
@@ -92,7 +92,7 @@ class Mixed:
 
 
 def invoke(args: list[str]) -> Any:
-    return CliRunner().invoke(batch_command(), args, catch_exceptions=False)
+    return CliRunner().invoke(cli, ["batch", *args], catch_exceptions=False)
 
 
 @pytest.fixture(scope="module")
@@ -354,7 +354,7 @@ def test_one_batch_at_a_time_per_folder(tmp_path: Path) -> None:
     write_intake(tmp_path / "in" / "one.json", BASE_INTAKE)
     out = tmp_path / "out"
     (out / STATE_DIR).mkdir(parents=True)
-    with _locked(out / STATE_DIR, out):
+    with locked(out / STATE_DIR, out):
         result = invoke([str(tmp_path / "in"), "-o", str(out)])
     assert result.exit_code == 1
     assert result.stderr.strip() == f"{out}: another careplan batch is writing to this folder; wait for it to finish"

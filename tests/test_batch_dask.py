@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from careplan.batch import STATE_DIR, batch_command
+from careplan.batch import STATE_DIR
 from careplan.batch_executors import DaskPool
+from careplan.cli import cli
 from careplan.errors import CareplanError
 from careplan.synthetic import write_synthetic
 from tests.pdf_helpers import SRGB_LEAK_FILTER
@@ -38,7 +39,7 @@ def cluster() -> Iterator[Any]:
 
 
 def run(args: list[str]) -> Any:
-    return CliRunner().invoke(batch_command(), args, catch_exceptions=False)
+    return CliRunner().invoke(cli, ["batch", *args], catch_exceptions=False)
 
 
 def test_dask_renders_the_same_pdfs_as_local_workers(cluster: Any, tmp_path: Path) -> None:

@@ -24,7 +24,7 @@ from tests.pdf_helpers import SRGB_LEAK_FILTER
 pytestmark = SRGB_LEAK_FILTER
 
 #: `careplan batch` in a new process (its own process group, as a terminal or a scheduler would start it).
-BATCH = [sys.executable, "-c", "import sys; from careplan.batch import main; main()"]
+BATCH = [sys.executable, "-m", "careplan", "batch"]
 
 
 def start_batch(inputs: Path, out: Path, *extra: str) -> subprocess.Popen[str]:

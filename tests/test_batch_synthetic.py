@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from careplan.batch import synthetic_command
+from careplan.cli import cli
 from careplan.errors import InputError
 from careplan.intake import Intake, load_intake, parse_intake
 from careplan.synthetic import INVALID_KINDS, invalid_intake, synthetic_intake, write_synthetic
@@ -98,7 +98,7 @@ def test_write_synthetic_and_the_command(tmp_path: Path) -> None:
         "invalid-01-malformed-json.json",
         "invalid-02-empty.json",
     ]
-    result = CliRunner().invoke(synthetic_command(), ["-o", str(tmp_path / "b"), "-n", "3", "--seed", "5"])
+    result = CliRunner().invoke(cli, ["synthetic", "-o", str(tmp_path / "b"), "-n", "3", "--seed", "5"])
     assert result.exit_code == 0, result.output
     assert "wrote 3 intakes" in result.output
     for name in ("synthetic-00001.json", "synthetic-00002.json", "synthetic-00003.json"):

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
-from careplan.cli import cli
+from careplan.cli import SHORT_HELP, cli
 from tests.conftest import BASE_INTAKE, EXAMPLES, ROOT
 
 
@@ -113,12 +115,29 @@ def test_interrupt_exits_130(monkeypatch: pytest.MonkeyPatch, write_json) -> Non
     assert result.exit_code == 130
 
 
+#: What `careplan --help` must not import: the renderer, the rule engine, the features and what only they need.
+HEAVY = (
+    "weasyprint",
+    "rule_engine",
+    "jinja2",
+    "pydantic",
+    "questionary",
+    "sqlite3",
+    "careplan.rules",
+    "careplan.library",
+    "careplan.mailer",
+    "careplan.batch",
+    "careplan.interview",
+)
+
+
 def test_help_does_not_import_heavy_modules() -> None:
     code = (
         "import sys\n"
+        f"HEAVY = {HEAVY!r}\n"
         "from careplan.cli import cli\n"
         "try:\n    cli(['--help'], prog_name='careplan')\nexcept SystemExit:\n    pass\n"
-        "heavy = [m for m in ('weasyprint', 'rule_engine', 'careplan.rules') if m in sys.modules]\n"
+        "heavy = [m for m in HEAVY if m in sys.modules]\n"
         "print('HEAVY', heavy)\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -138,17 +157,36 @@ def test_schema_file_is_current(tmp_path: Path) -> None:
     assert CliRunner().invoke(cli, ["schema", "--check", "-o", str(stale)]).exit_code == 1
 
 
-def _commands(group, prefix: str = ""):  # type: ignore[no-untyped-def]
-    for name, command in group.commands.items():
+def _commands(group: click.Group, prefix: str = "") -> Iterator[tuple[str, click.Command]]:
+    context = click.Context(group)
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)
+        assert command is not None, name
         yield f"{prefix}{name}", command
-        if hasattr(command, "commands"):
+        if isinstance(command, click.Group):
             yield from _commands(command, f"{prefix}{name} ")
 
 
-@pytest.mark.parametrize(("name", "command"), list(_commands(cli)), ids=lambda x: x if isinstance(x, str) else "")
-def test_every_command_has_help_and_is_in_the_readme(name: str, command) -> None:  # type: ignore[no-untyped-def]
+COMMANDS = list(_commands(cli))
+
+
+def test_every_command_is_listed() -> None:
+    names = {name for name, _ in COMMANDS}
+    assert {"validate", "render", "interview", "batch", "email", "practice init", "library check"} <= names
+
+
+@pytest.mark.parametrize(("name", "command"), COMMANDS, ids=[name for name, _ in COMMANDS])
+def test_every_command_has_help_and_is_in_the_readme(name: str, command: click.Command) -> None:
     assert command.help, name
     assert f"careplan {name}" in (ROOT / "README.md").read_text(encoding="utf-8"), name
+
+
+@pytest.mark.parametrize("name", sorted(SHORT_HELP))
+def test_the_short_help_is_the_commands_own_first_line(name: str) -> None:
+    """`careplan --help` lists commands without importing them; its lines must say what each command's help says."""
+    command = cli.get_command(click.Context(cli), name)
+    assert command is not None
+    assert SHORT_HELP[name] == command.get_short_help_str(limit=200)
 
 
 def test_public_api() -> None:

@@ -27,7 +27,7 @@ from careplan.intake import Intake
 from careplan.ledger import Ledger
 from careplan.library import Library
 from careplan.mail_transport import mask_address
-from careplan.mailer import email_command, intake_key, message_id_for, plan_key
+from careplan.mailer import intake_key, message_id_for, plan_key
 from careplan.pipeline import write_plan_pdf
 from careplan.practice import Practice
 from tests.test_email import (
@@ -50,8 +50,7 @@ SECRET = "Hunter2-never-print-me-4471"  # noqa: S105 - the test's SMTP password
 
 @pytest.fixture(autouse=True)
 def _email_registered(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Register the command as the lead will (cli.add_command(email_command())); no real data folder or password."""
-    monkeypatch.setitem(cli.commands, "email", email_command())
+    """No real data folder or password."""
     monkeypatch.setenv("CAREPLAN_DATA", str(tmp_path / "default-data"))
     monkeypatch.delenv("CAREPLAN_SMTP_PASSWORD", raising=False)
     monkeypatch.setattr("careplan.mailer._keyring_password", lambda user: None)
@@ -285,17 +284,17 @@ def test_rendered_plans_are_emailed_once_after_an_interview_or_batch(
 ) -> None:
     """`interview --render --email` and `batch --email` hand their plans to the same sender: consent checked,
     sent once, a second call sends nothing."""
-    from careplan.cli import _email_plans
+    from careplan.cli.email import send_rendered
     from careplan.intake import load_intake
 
     recorder, port = serve()
     settings = write_practice(tmp_path, port)
     intake_path, pdf = rendered
     plans = [(load_intake(intake_path), pdf, intake_path.name)]
-    _email_plans(plans, settings)
+    send_rendered(plans, settings)
     assert len(recorder.received) == 1
     assert attachment(parsed(recorder.received[0].content))[1] == pdf.read_bytes()
-    _email_plans(plans, settings)
+    send_rendered(plans, settings)
     assert len(recorder.received) == 1, "a plan is never sent twice"
 
 

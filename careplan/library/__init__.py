@@ -345,3 +345,15 @@ def iter_texts(entry: Entry) -> Iterable[tuple[str, str, str]]:
     for part in ("title", "text", "why", "because", "exclusion_reason"):
         for lang, text in (getattr(entry, part) or {}).items():
             yield part, lang, text
+
+
+def summary(library: Library) -> str:
+    """One line for ``careplan library check``: entries by kind, sections, sources and where they came from."""
+    kinds: dict[str, int] = {}
+    for rule in library.rules.values():
+        kinds[rule.entry.kind] = kinds.get(rule.entry.kind, 0) + 1
+    counts = ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items()))
+    return (
+        f"ok: {len(library.rules)} entries ({counts}), {len(library.sections)} sections, "
+        f"{len(library.sources)} sources, from {', '.join(library.origins)}"
+    )

@@ -1,0 +1,49 @@
+"""``careplan interview``: the questionnaire a consultant fills in during the consult."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from careplan.cli import options
+
+
+@click.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Intake JSON to write.")
+@click.option("--resume", type=click.Path(dir_okay=False, path_type=Path), help="Continue a saved interview.")
+@click.option(
+    "--from", "previous", type=click.Path(dir_okay=False, path_type=Path), help="Start a follow-up from this intake."
+)
+@click.option("--render", is_flag=True, help="Also write the PDF plan beside the intake.")
+@click.option("--email", "send", is_flag=True, help="With --render: email the plan to the parent (with consent).")
+@options.practice
+@options.libraries
+def interview(
+    output: Path | None,
+    resume: Path | None,
+    previous: Path | None,
+    render: bool,
+    send: bool,
+    practice: Path | None,
+    libraries: tuple[Path, ...],
+) -> None:
+    """Fill in an intake during the consult, one question at a time.
+
+    Every answer is saved as you go; Ctrl-C stops, and --resume continues where it stopped.
+
+    Example: careplan interview -o intake.json --render --practice practice.toml
+    """
+    from careplan.interview import run_interview
+
+    if resume is not None and previous is not None:
+        raise click.UsageError("--resume and --from cannot be used together")
+    if send and not (render and practice is not None):
+        raise click.UsageError("--email needs --render and --practice (with an [smtp] section)")
+    result = run_interview(
+        output, resume=resume, previous=previous, render=render, practice=practice, libraries=libraries
+    )
+    if send and result.pdf is not None and practice is not None:
+        from careplan.cli.email import send_rendered
+
+        send_rendered([(result.intake, result.pdf, result.output.name)], practice)

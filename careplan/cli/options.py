@@ -1,0 +1,28 @@
+"""Options several commands share, each defined once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+libraries = click.option(
+    "--library",
+    "libraries",
+    multiple=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="A practice's library folder, loaded on top of the built-in one (repeatable).",
+)
+practice = click.option("--practice", type=click.Path(dir_okay=False, path_type=Path), help="Practice file (TOML).")
+variant = click.option(
+    "--variant",
+    type=click.Choice(["pdf/a-3b", "pdf/ua-1"]),
+    default="pdf/a-3b",
+    show_default=True,
+    help="PDF/A-3b (archival, intake embedded) or PDF/UA-1 (tagged, accessible).",
+)
+
+
+def echo_lines(lines: list[str], *, err: bool = True) -> None:
+    for line in lines:
+        click.echo(line, err=err)

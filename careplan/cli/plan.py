@@ -1,0 +1,77 @@
+"""``careplan plan``, ``explain`` and ``render``: one intake, its plan, its PDF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from careplan.cli import options
+from careplan.cli.options import echo_lines
+
+if TYPE_CHECKING:
+    from careplan.plan import Plan
+
+
+def _plan(file: Path, libraries: tuple[Path, ...]) -> Plan:
+    from careplan.intake import load_intake
+    from careplan.library import load_library
+    from careplan.rules import build_plan
+
+    return build_plan(load_intake(file), load_library(*libraries))
+
+
+@click.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@options.libraries
+def plan(file: Path, fmt: str, libraries: tuple[Path, ...]) -> None:
+    """Build the care plan for an intake and print it.
+
+    Example: careplan plan intake.json --format json
+    """
+    from careplan.text import plan_text
+
+    built = _plan(file, libraries)
+    click.echo(built.model_dump_json(indent=2) if fmt == "json" else plan_text(built), nl=fmt == "json")
+
+
+@click.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@options.libraries
+def explain(file: Path, libraries: tuple[Path, ...]) -> None:
+    """Show why each item is in the plan (conditions, intake values, sources) and what was left out.
+
+    Example: careplan explain intake.json
+    """
+    from careplan.text import explain_text
+
+    click.echo(explain_text(_plan(file, libraries)), nl=False)
+
+
+@click.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="PDF to write [INTAKE.pdf].")
+@options.practice
+@click.option("--html", "html_output", type=click.Path(dir_okay=False, path_type=Path), help="Also write the HTML.")
+@options.variant
+@options.libraries
+def render(
+    file: Path,
+    output: Path | None,
+    practice: Path | None,
+    html_output: Path | None,
+    variant: str,
+    libraries: tuple[Path, ...],
+) -> None:
+    """Render the care plan PDF for an intake.
+
+    Example: careplan render intake.json -o plan.pdf --practice practice.toml
+    """
+    from careplan.pipeline import render_file
+
+    target = output or file.with_suffix(".pdf")
+    warnings = render_file(file, target, practice=practice, libraries=libraries, variant=variant, html=html_output)
+    echo_lines([f"warning: {warning}" for warning in warnings])
+    click.echo(str(target))
