@@ -246,21 +246,12 @@ def encrypt_pdf(pdf: bytes, passphrase: str) -> bytes:
     return out.getvalue()
 
 
-def _embedded_intake(pdf: bytes) -> bytes | None:
-    from pypdf import PdfReader
-
-    from careplan.pipeline import INTAKE_ATTACHMENT
-
-    found = PdfReader(io.BytesIO(pdf)).attachments.get(INTAKE_ATTACHMENT)
-    return found[0] if found else None
-
-
 def check_plan_matches(intake: Intake, pdf: bytes, label: str) -> None:
     """Refuse a PDF that was not made from ``intake``: a plan must never go to another family."""
-    from careplan.intake import parse_intake
+    from careplan.intake import embedded_intake, parse_intake
 
     try:
-        embedded = _embedded_intake(pdf)
+        embedded = embedded_intake(pdf)
     except Exception as exc:
         raise PlanMismatch([f"{label}: the PDF cannot be read ({type(exc).__name__})"]) from None
     if embedded is None:

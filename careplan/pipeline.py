@@ -11,14 +11,12 @@ from pathlib import Path
 
 from careplan._io import write_private
 from careplan.document import page_css, render_html
-from careplan.intake import Intake
+from careplan.intake import ATTACHMENT, Intake
 from careplan.library import Library
 from careplan.plan import Plan
 from careplan.practice import Practice
 from careplan.render import EmbeddedFile, Variant, render_pdf
 from careplan.rules import build_plan
-
-INTAKE_ATTACHMENT = "intake.json"
 
 
 def render_file(
@@ -71,7 +69,7 @@ def write_plan_pdf(
     html = render_html(plan, practice, logo_url=logo, templates=practice.templates)
     created = datetime.combine(intake.consult.date, time(12, 0), tzinfo=UTC)
     embedded = EmbeddedFile(
-        name=INTAKE_ATTACHMENT,
+        name=ATTACHMENT,
         data=intake.model_dump_json(indent=2).encode("utf-8"),
         description="The careplan intake this plan was built from (JSON).",
     )

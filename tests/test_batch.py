@@ -38,8 +38,7 @@ from careplan.batch_executors import ExecutorSpecError, LocalPool, parse_executo
 from careplan.batch_progress import BarProgress, LineProgress, QuietProgress, progress_for
 from careplan.cli import cli
 from careplan.errors import InputError
-from careplan.extract import extract_intake
-from careplan.intake import load_intake, parse_intake, read_intake_bytes
+from careplan.intake import extract_intake, load_intake, parse_intake, read_intake_bytes
 from careplan.practice import load_practice
 from careplan.synthetic import invalid_intake, synthetic_intake
 from tests.conftest import BASE_INTAKE, ROOT

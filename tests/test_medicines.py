@@ -1,4 +1,4 @@
-"""The medicine lexicon (careplan/medicines.yaml): names people type, the classes the rules read, and the traps.
+"""The medicine lexicon (careplan/intake/medicine_names.yaml): names people type, the classes the rules read, and the traps.
 
 Each table row is a name as a consultant might type it and the exact classes careplan must recognise from it. The
 expected classes come from the product's label or the list the YAML comment names, never from the code under test.
@@ -355,7 +355,7 @@ def _load_without_duplicates(text: str) -> Any:
     return yaml.load(text, Loader=Loader)  # noqa: S506 - a SafeLoader subclass
 
 
-YAML_TEXT = (files("careplan") / "medicines.yaml").read_text(encoding="utf-8")
+YAML_TEXT = (files("careplan.intake") / "medicine_names.yaml").read_text(encoding="utf-8")
 RAW_NAMES: dict[Any, Any] = _load_without_duplicates(YAML_TEXT)["names"]
 
 

@@ -30,8 +30,7 @@ from pypdf import PdfReader
 from careplan._resources import templates_dir
 from careplan.cli import cli
 from careplan.document import HEADER_NAME_LIMIT, DocumentContext
-from careplan.extract import extract_intake
-from careplan.intake import Intake, load_intake, parse_intake
+from careplan.intake import Intake, extract_intake, load_intake, parse_intake
 from careplan.library import Library
 from careplan.pipeline import Rendered, write_plan_pdf
 from careplan.plan import Plan

@@ -69,7 +69,7 @@ def extract(pdf: Path, output: Path | None) -> None:
     Example: careplan extract plan.pdf -o intake.json
     """
     from careplan._io import write_private
-    from careplan.extract import extract_intake
+    from careplan.intake import extract_intake
 
     data = extract_intake(pdf)
     if output is None:

@@ -1,6 +1,8 @@
-"""PDF -> intake: read back the intake JSON a plan PDF carries as an attachment.
+"""The intake a plan PDF carries as an attachment: its one name, and reading it back.
 
-One public function, :func:`extract_intake`.
+Every careplan PDF embeds the intake it was made from as :data:`ATTACHMENT`; :func:`extract_intake` reads it from
+a file (``careplan extract``) and :func:`embedded_intake` from bytes (mail checks that a PDF belongs to its
+intake before sending it).
 """
 
 from __future__ import annotations
@@ -29,3 +31,13 @@ def extract_intake(pdf: str | Path) -> bytes:
     if not found:
         raise InputError([f"{path}: has no embedded {ATTACHMENT} (was it made by careplan render?)"])
     return found[0]
+
+
+def embedded_intake(pdf: bytes) -> bytes | None:
+    """The intake JSON embedded in PDF bytes, or None when there is none. A PDF pypdf cannot read raises."""
+    import io
+
+    from pypdf import PdfReader
+
+    found = PdfReader(io.BytesIO(pdf)).attachments.get(ATTACHMENT)
+    return found[0] if found else None

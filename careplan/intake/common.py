@@ -1,0 +1,40 @@
+"""What every intake model shares: the base model, the schema version, thresholds and the answer type."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+)
+
+SCHEMA_VERSION = "1.0"
+SUPPORTED_MAJOR = "1"
+
+#: Larger files are refused before parsing: a real intake is a few kilobytes.
+MAX_INTAKE_BYTES = 2 * 1024 * 1024
+
+Answer = Literal["yes", "no", "unknown"]
+
+# Thresholds that define the computed flags, with their sources in the strategy library's terms.
+PRETERM_BEFORE_WEEKS = 37.0
+LOW_BIRTH_WEIGHT_BELOW_G = 2500
+TERM_WEEKS = 40.0
+DAYS_PER_MONTH = 30.4375
+
+
+class IntakeModel(BaseModel):
+    """Base for every intake model: unknown keys are errors, text is trimmed."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, validate_assignment=True)
+
+
+def weeks_of(days: int | float) -> float:
+    return round(days / 7.0, 1)
+
+def red_flags(flags: list[str], others: list[str]) -> dict[str, Any]:
+    """Field metadata naming which values are red flags (each must be read by an urgent entry or a referral) and
+    which are not; a test checks that together they cover every value the field can hold, so a value added later
+    needs a decision and, if it is a red flag, a rule."""
+    return {"x-red-flags": flags, "x-not-red-flags": others}

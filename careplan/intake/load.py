@@ -1,0 +1,67 @@
+"""Reading an intake file: size cap, UTF-8, JSON, and one readable line per problem."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import (
+    ValidationError,
+)
+
+from careplan.errors import InputError, describe_validation_error
+from careplan.intake.common import MAX_INTAKE_BYTES
+from careplan.intake.model import Intake
+
+
+def load_intake(path: str | Path) -> Intake:
+    """Read and validate an intake JSON file.
+
+    Raises :class:`~careplan.errors.InputError` with one line per problem, each naming the file and the field.
+    The messages never repeat the values typed into the intake.
+    """
+    return parse_intake(read_intake_bytes(path, str(path)), str(path))
+
+
+def read_intake_bytes(path: str | Path, label: str) -> bytes:
+    """An intake file's bytes (at most the size limit plus one, so a huge file is refused without reading it),
+    with one clear line, naming ``label``, when the file cannot be read."""
+    try:
+        with Path(path).open("rb") as handle:
+            return handle.read(MAX_INTAKE_BYTES + 1)
+    except FileNotFoundError:
+        raise InputError([f"{label}: no such file"]) from None
+    except IsADirectoryError:
+        raise InputError([f"{label}: is a folder, not an intake file"]) from None
+    except PermissionError:
+        raise InputError([f"{label}: permission denied"]) from None
+    except OSError as exc:
+        raise InputError([f"{label}: cannot be read ({exc.strerror or 'I/O error'})"]) from None
+
+
+def parse_intake(raw: bytes | str, label: str = "<intake>") -> Intake:
+    """Validate intake JSON given as bytes or text; ``label`` names it in messages."""
+    if len(raw) > MAX_INTAKE_BYTES:
+        limit = MAX_INTAKE_BYTES // (1024 * 1024)
+        raise InputError([f"{label}: file is too large (over {limit} MB); an intake is a few kilobytes"])
+    if isinstance(raw, bytes):
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InputError([f"{label}: not UTF-8 text (bad byte at position {exc.start})"]) from None
+    else:
+        text = raw
+    if not text.strip():
+        raise InputError([f"{label}: file is empty"])
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError([f"{label}: not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"]) from None
+    except RecursionError:
+        raise InputError([f"{label}: not valid JSON: nested too deeply"]) from None
+    if not isinstance(data, dict):
+        raise InputError([f"{label}: the top level must be a JSON object {{...}}"])
+    try:
+        return Intake.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(describe_validation_error(exc, Intake, label)) from None

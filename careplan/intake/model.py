@@ -1,0 +1,446 @@
+"""The intake: everything a relactation consult records, validated.
+
+One public function, :func:`load_intake`, turns a JSON file into an :class:`Intake`. The models are the single
+source of truth for types, ranges and messages: the interview, the JSON Schema and the rule engine's type checks
+all derive from them.
+
+Conventions:
+
+* ``"unknown"`` is a valid answer wherever a consultant may not know. Numbers and dates that are not known are
+  ``null``. Lists that may not have been asked (conditions, allergies, medicines, breast surgery) are ``null``
+  when unknown and ``[]`` when the answer is "none".
+* Values the rules need but that follow from others (ages, weeks since the last milk removal, weight change,
+  preterm and low-birth-weight flags) are read-only properties, computed as of the consult date. They are never
+  stored in the JSON.
+"""
+
+from __future__ import annotations
+
+import typing
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    ConfigDict,
+    EmailStr,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from careplan.intake.baby import Baby
+from careplan.intake.common import SCHEMA_VERSION, SUPPORTED_MAJOR, Answer, IntakeModel, weeks_of
+from careplan.intake.health import BlendHerb, Health, Herb
+
+_Date = date  # for models that also have a field called "date"
+
+# --------------------------------------------------------------------------------------------------------------
+# The consult
+# --------------------------------------------------------------------------------------------------------------
+
+
+class Consult(IntakeModel):
+    date: Annotated[date, Field(title="consult date")]
+    visit: Annotated[Literal["first", "follow_up"], Field(title="visit type")] = "first"
+    setting: Annotated[
+        Literal["home", "clinic", "virtual", "emergency"],
+        Field(title="setting", description="'emergency' covers humanitarian and disaster settings."),
+    ] = "clinic"
+    jurisdiction: Annotated[
+        Literal["US", "CA", "UK", "EU", "AU", "NZ", "other", "unknown"],
+        Field(title="country or region", description="Where the family lives; drug regulators differ."),
+    ] = "unknown"
+    next_visit: Annotated[_Date | None, Field(title="next visit", description="The follow-up appointment.")] = None
+    first_visit: Annotated[
+        _Date | None,
+        Field(title="date of the first visit", description="At a follow-up: when this course of care began."),
+    ] = None
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The parent
+# --------------------------------------------------------------------------------------------------------------
+
+
+class Parent(IntakeModel):
+    name: Annotated[str, Field(title="parent's name", min_length=1, max_length=200)]
+    email: Annotated[EmailStr | None, Field(title="parent's email")] = None
+    phone: Annotated[
+        str | None,
+        Field(title="parent's phone", max_length=40, pattern=r"^\+?[0-9 ().\-]{5,40}$"),
+    ] = None
+    preferred_language: Annotated[
+        str,
+        Field(
+            title="preferred language",
+            description="A language tag such as 'en' or 'es'.",
+            pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+        ),
+    ] = "en"
+    relationship: Annotated[
+        Literal["birth_parent", "adoptive_parent", "non_gestational_parent", "grandparent", "other_carer"],
+        Field(title="relationship to the baby"),
+    ] = "birth_parent"
+    age_years: Annotated[int | None, Field(title="parent's age in years", ge=10, le=80)] = None
+    date_of_birth: Annotated[date | None, Field(title="parent's date of birth")] = None
+    menopause: Annotated[
+        Literal["no", "perimenopause", "postmenopause", "unknown"], Field(title="menopause status")
+    ] = "unknown"
+
+    _on: date | None = PrivateAttr(default=None)
+
+    @property
+    def age(self) -> int | None:
+        """Age in whole years on the consult date (from the date of birth when given)."""
+        if self.date_of_birth is not None and self._on is not None:
+            dob, on = self.date_of_birth, self._on
+            return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
+        return self.age_years
+
+    @property
+    def is_parent(self) -> bool:
+        """True for birth, adoptive and non-gestational parents; false for grandparents and other carers."""
+        return self.relationship in ("birth_parent", "adoptive_parent", "non_gestational_parent")
+
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Lactation history
+# --------------------------------------------------------------------------------------------------------------
+
+StopReason = Literal[
+    "low_supply",
+    "latch_difficulty",
+    "pain",
+    "baby_refused",
+    "return_to_work",
+    "illness_or_hospital",
+    "medication",
+    "advised_to_stop",
+    "separation",
+    "personal_choice",
+    "other",
+]
+
+
+class Lactation(IntakeModel):
+    ever_lactated: Annotated[Answer, Field(title="has ever made milk (any child)")] = "unknown"
+    breastfed_this_baby: Annotated[Answer, Field(title="breastfed or expressed for this baby")] = "unknown"
+    duration_weeks: Annotated[
+        float | None, Field(title="weeks of breastfeeding or expressing for this baby", ge=0, le=260)
+    ] = None
+    last_milk_removal: Annotated[date | None, Field(title="date of the last milk removal")] = None
+    full_supply_before: Annotated[Answer, Field(title="had a full milk supply for this baby")] = "unknown"
+    stop_reasons: Annotated[list[StopReason], Field(title="why breastfeeding stopped")] = []
+    current_output: Annotated[Literal["none", "drops", "some", "unknown"], Field(title="what comes out now")] = (
+        "unknown"
+    )
+    earlier_children: Annotated[int | None, Field(title="number of earlier children", ge=0, le=20)] = None
+    earlier_children_breastfed: Annotated[int | None, Field(title="earlier children breastfed", ge=0, le=20)] = None
+    breast_changes_in_pregnancy: Annotated[
+        Literal["yes", "no", "not_pregnant", "unknown"], Field(title="breast changes in pregnancy")
+    ] = "unknown"
+
+    _on: date | None = PrivateAttr(default=None)
+    _latest_expressed: float | None = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Lactation:
+        if (
+            self.earlier_children is not None
+            and self.earlier_children_breastfed is not None
+            and self.earlier_children_breastfed > self.earlier_children
+        ):
+            raise ValueError("more earlier children breastfed than earlier children")
+        if self.breastfed_this_baby == "no" and self.duration_weeks not in (None, 0):
+            raise ValueError("a breastfeeding duration is given but the baby was never breastfed")
+        return self
+
+    @property
+    def weeks_since_last_milk_removal(self) -> float | None:
+        """Weeks from the last milk removal to the consult; null when unknown or never."""
+        if self.last_milk_removal is None or self._on is None:
+            return None
+        return weeks_of((self._on - self.last_milk_removal).days)
+
+    @property
+    def never_lactated(self) -> bool:
+        """The parent has never made milk for any child (induced lactation)."""
+        return self.ever_lactated == "no"
+
+    @property
+    def latest_expressed_ml_per_24h(self) -> float | None:
+        """Milk expressed per 24 hours at the latest follow-up that recorded it; null when none did."""
+        return self._latest_expressed
+
+    @property
+    def milk_documented(self) -> bool:
+        """Milk is documented: more than drops come out now, or a follow-up recorded milk expressed."""
+        return self.current_output == "some" or (self._latest_expressed or 0) > 0
+
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Situation, goals, consent, progress
+# --------------------------------------------------------------------------------------------------------------
+
+BedHazard = Literal[
+    "sofa_or_armchair",
+    "waterbed_or_soft_mattress",
+    "soft_bedding_or_pillows",
+    "other_children_in_bed",
+    "pets_in_bed",
+    "gaps_near_bed",
+]
+
+
+class Situation(IntakeModel):
+    pump: Annotated[
+        Literal["none", "manual", "single_electric", "double_electric", "hospital_grade", "unknown"],
+        Field(title="breast pump"),
+    ] = "unknown"
+    supplementer: Annotated[
+        Literal["has_one", "can_get_one", "no", "unknown"], Field(title="at-breast supplementer")
+    ] = "unknown"
+    support_at_home: Annotated[
+        Literal["strong", "some", "little", "none", "unknown"], Field(title="support at home")
+    ] = "unknown"
+    returning_to_work: Annotated[Answer, Field(title="returning to work or study")] = "unknown"
+    return_to_work_date: Annotated[date | None, Field(title="date of return to work")] = None
+    stress: Annotated[Literal["low", "moderate", "high", "unknown"], Field(title="stress")] = "unknown"
+    bedsharing: Annotated[
+        Literal["never", "sometimes", "planned", "unknown"], Field(title="shares a bed with the baby")
+    ] = "unknown"
+    bed_hazards: Annotated[list[BedHazard], Field(title="sleep surface hazards")] = []
+
+
+Topic = Literal["herbs", "prescription_medicine", "power_pumping", "bodywork", "co_bathing", "bedsharing"]
+
+
+class Goals(IntakeModel):
+    goal: Annotated[
+        Literal[
+            "exclusive_breastfeeding",
+            "partial_breastfeeding",
+            "comfort_nursing",
+            "expressed_milk",
+            "any_milk",
+            "unsure",
+        ],
+        Field(title="the family's goal"),
+    ] = "unsure"
+    in_own_words: Annotated[str | None, Field(title="the goal in the family's own words", max_length=2000)] = None
+    what_matters_most: Annotated[str | None, Field(title="what matters most", max_length=2000)] = None
+    herbs_interest: Annotated[Literal["yes", "no", "unsure"], Field(title="open to herbs")] = "no"
+    herbs_taken: Annotated[list[Herb], Field(title="herbs already taken")] = []
+    blend_herbs: Annotated[
+        list[BlendHerb] | None,
+        Field(
+            title="herbs listed on the blend's label",
+            description="For a blend: the herbs its label lists; null when the label is not known.",
+        ),
+    ] = None
+    prescription_discussion: Annotated[
+        Answer, Field(title="wants to discuss prescription options with a physician")
+    ] = "no"
+    reduce_supplement: Annotated[
+        Literal["yes", "not_yet", "no", "not_asked"],
+        Field(
+            title="wants to reduce the supplement",
+            description="Asked, never assumed: 'not_asked' plans no step-down.",
+        ),
+    ] = "not_asked"
+    asked_about: Annotated[list[Topic], Field(title="topics the family asked about")] = []
+
+    @model_validator(mode="after")
+    def _blend_needs_blend(self) -> Goals:
+        if self.blend_herbs is not None and "blend" not in self.herbs_taken:
+            raise ValueError("the herbs of a blend are given but no blend is taken")
+        return self
+
+    @property
+    def herbs_in_use(self) -> list[Herb]:
+        """Every herb taken now, with a blend counted as the herbs its label lists (the blend itself stays when its
+        label is not known)."""
+        herbs = set(self.herbs_taken)
+        if "blend" in herbs and self.blend_herbs is not None:
+            herbs.discard("blend")
+            herbs.update(typing.cast("list[Herb]", self.blend_herbs))
+        return sorted(herbs)
+
+    @property
+    def blend_label_unknown(self) -> bool:
+        return "blend" in self.herbs_taken and self.blend_herbs is None
+
+
+class Consent(IntakeModel):
+    email_plan: Annotated[bool, Field(title="agreed to receive the plan by email")] = False
+    unencrypted_email_accepted: Annotated[bool, Field(title="accepted unencrypted email after a warning")] = False
+    recorded_on: Annotated[date | None, Field(title="date consent was recorded")] = None
+
+    @model_validator(mode="after")
+    def _needs_email_consent(self) -> Consent:
+        if self.unencrypted_email_accepted and not self.email_plan:
+            raise ValueError("unencrypted email was accepted but email was not agreed to")
+        return self
+
+
+class FollowUp(IntakeModel):
+    date: Annotated[date, Field(title="follow-up date")]
+    baby: Annotated[int, Field(title="which baby (1 for the first)", ge=1, le=8)] = 1
+    milk_removal_sessions_per_24h: Annotated[
+        int | None, Field(title="milk-removal sessions per 24 hours", ge=0, le=30)
+    ] = None
+    expressed_ml_per_24h: Annotated[float | None, Field(title="milk expressed per 24 hours (mL)", ge=0, le=3000)] = None
+    supplement_ml_per_24h: Annotated[float | None, Field(title="supplement per 24 hours (mL)", ge=0, le=2500)] = None
+    baby_weight_g: Annotated[int | None, Field(title="baby's weight (grams)", ge=300, le=30000)] = None
+    wet_diapers_24h: Annotated[int | None, Field(title="wet diapers per 24 hours", ge=0, le=40)] = None
+    dirty_diapers_24h: Annotated[int | None, Field(title="dirty diapers per 24 hours", ge=0, le=40)] = None
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The intake
+# --------------------------------------------------------------------------------------------------------------
+
+
+class Intake(IntakeModel):
+    """A relactation consult intake."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        validate_assignment=True,
+        title="careplan relactation intake",
+        json_schema_extra={"$comment": "Generated by `careplan schema`; do not edit by hand."},
+    )
+
+    schema_version: Annotated[str, Field(title="schema version", pattern=r"^\d+\.\d+$")] = SCHEMA_VERSION
+    plan_type: Annotated[Literal["relactation"], Field(title="plan type")] = "relactation"
+    consult: Annotated[Consult, Field(title="consult")]
+    parent: Annotated[Parent, Field(title="parent")]
+    babies: Annotated[list[Baby], Field(title="babies", min_length=1, max_length=8)]
+    lactation: Annotated[Lactation, Field(title="lactation history")] = Lactation()
+    health: Annotated[Health, Field(title="health")] = Health()
+    situation: Annotated[Situation, Field(title="situation")] = Situation()
+    goals: Annotated[Goals, Field(title="goals")] = Goals()
+    consent: Annotated[Consent, Field(title="consent")] = Consent()
+    progress: Annotated[list[FollowUp], Field(title="follow-up progress", max_length=200)] = []
+
+    @field_validator("schema_version")
+    @classmethod
+    def _supported_version(cls, value: str) -> str:
+        if value.split(".")[0] != SUPPORTED_MAJOR:
+            raise ValueError(f"version {value} is not supported; this careplan reads {SUPPORTED_MAJOR}.x")
+        return value
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Intake:
+        on = self.consult.date
+        # Each problem is reported at the field it concerns, on a line of its own.
+        problems: list[tuple[tuple[int | str, ...], str]] = []
+
+        def add(message: str, *loc: int | str) -> None:
+            problems.append((loc, message))
+
+        for index, baby in enumerate(self.babies):
+            number = index + 1
+            if baby.birth_date > on:
+                add(f"baby {number} is born after the consult date", "babies", index, "birth_date")
+            if baby.weighed_on is not None and baby.weighed_on > on:
+                add(f"baby {number}'s weight is dated after the consult", "babies", index, "weighed_on")
+            if baby.birth_date < date(on.year - 6, on.month, 1):
+                add(f"baby {number} is over 5 years old; check the birth date", "babies", index, "birth_date")
+        seen: dict[str, int] = {}
+        for index, baby in enumerate(self.babies):
+            key = " ".join(baby.name.split()).casefold()
+            if key in seen:
+                same = f"babies {seen[key]} and {index + 1} have the same name; give each baby its own name"
+                add(same, "babies", index, "name")
+            else:
+                seen[key] = index + 1
+        earliest_birth = min(b.birth_date for b in self.babies)
+        removal = self.lactation.last_milk_removal
+        if removal is not None:
+            if removal > on:
+                add("the last milk removal is dated after the consult", "lactation", "last_milk_removal")
+            if removal < earliest_birth:
+                before_birth = "the last milk removal is dated before the baby was born"
+                add(before_birth, "lactation", "last_milk_removal")
+        duration = self.lactation.duration_weeks
+        if duration is not None and duration * 7 > (on - earliest_birth).days + 7:
+            add("breastfeeding lasted longer than the baby's age", "lactation", "duration_weeks")
+        if self.parent.date_of_birth is not None:
+            if self.parent.date_of_birth > on:
+                add("the parent's date of birth is after the consult", "parent", "date_of_birth")
+            elif earliest_birth.year - self.parent.date_of_birth.year < 10:
+                add(
+                    "the parent's date of birth is less than 10 years before the baby's",
+                    "parent",
+                    "date_of_birth",
+                )
+        first = self.consult.first_visit
+        if first is not None and first > on:
+            add("the first visit is dated after this consult", "consult", "first_visit")
+        for index, entry in enumerate(self.progress):
+            if entry.date > on:
+                add("a follow-up is dated after the consult", "progress", index, "date")
+            if entry.baby > len(self.babies):
+                add(
+                    f"a follow-up names baby {entry.baby}, but there are {len(self.babies)}",
+                    "progress",
+                    index,
+                    "baby",
+                )
+            elif entry.date < self.babies[entry.baby - 1].birth_date:
+                add("a follow-up is dated before the baby's birth", "progress", index, "date")
+        if self.situation.return_to_work_date is not None and self.situation.returning_to_work == "no":
+            add(
+                "a return-to-work date is given but returning to work is 'no'",
+                "situation",
+                "return_to_work_date",
+            )
+        if problems:
+            # A ValidationError raised in a validator is merged into the outer one, each location kept.
+            raise ValidationError.from_exception_data(
+                type(self).__name__,
+                [
+                    {"type": PydanticCustomError("date_order", message), "loc": loc, "input": None}
+                    for loc, message in problems
+                ],
+            )
+        self._stamp()
+        return self
+
+    def model_post_init(self, context: Any, /) -> None:
+        self._stamp()
+
+    def _stamp(self) -> None:
+        """Give the nested models the consult date their computed values are measured from."""
+        on = self.consult.date
+        self.parent._on = on
+        self.lactation._on = on
+        recorded = [p for p in sorted(self.progress, key=lambda p: p.date) if p.expressed_ml_per_24h is not None]
+        self.lactation._latest_expressed = recorded[-1].expressed_ml_per_24h if recorded else None
+        for baby in self.babies:
+            baby._on = on
+            baby._milk_documented = self.lactation.milk_documented
+
+    @property
+    def course_start(self) -> _Date:
+        """The day this course of care began: the first visit's date, else the earliest follow-up record, else
+        this consult."""
+        dates = [d for d in (self.consult.first_visit, *(p.date for p in self.progress)) if d is not None]
+        return min([*dates, self.consult.date])
+
+    # Computed values that span several parts of the intake ----------------------------------------------------
+
+    @property
+    def youngest_baby(self) -> Baby:
+        return min(self.babies, key=lambda b: b.age_days)
+
+    @property
+    def twins_or_more(self) -> bool:
+        return len(self.babies) > 1
