@@ -5,7 +5,7 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-DEMO   ?= intake_forms/examples/01-recent-weaning-term-baby.json
+DEMO   ?= intake_forms/relactation/examples/01-recent-weaning-term-baby.json
 DEMO_PDF ?= demo-output/care-plan.pdf
 
 # Debian packages WeasyPrint needs: Pango, and HarfBuzz-subset for fast font subsetting.

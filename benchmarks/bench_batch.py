@@ -35,7 +35,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from careplan.batch_executors import cpu_count  # noqa: E402
+from careplan.batch.executors import cpu_count  # noqa: E402
 from careplan.synthetic import write_synthetic  # noqa: E402
 
 CAREPLAN = str(Path(sys.executable).with_name("careplan"))
@@ -61,9 +61,9 @@ def floor_renderer(paths: list[Path], out: Path) -> Callable[[], tuple[float, fl
 
     from careplan import build_plan, load_intake, load_library
     from careplan._resources import templates_dir
-    from careplan.document import page_css, render_html, used_characters
+    from careplan.documents.care_plan import page_css, render_html, used_characters
+    from careplan.documents.pdf import fonts_css
     from careplan.practice import load_practice
-    from careplan.render import fonts_css
 
     library, practice, templates = load_library(), load_practice(), templates_dir()
     stylesheet = (templates / "plan.css").read_text(encoding="utf-8")

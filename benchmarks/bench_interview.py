@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-FAMILY = ROOT / "intake_forms" / "examples" / "04-urgent-newborn-weight-loss.json"
+FAMILY = ROOT / "intake_forms" / "relactation" / "examples" / "04-urgent-newborn-weight-loss.json"
 
 
 def one_run(variant: str, pause: float) -> dict[str, float]:
@@ -37,7 +37,7 @@ def one_run(variant: str, pause: float) -> dict[str, float]:
     from prompt_toolkit.input import create_pipe_input
     from prompt_toolkit.output import DummyOutput
 
-    from careplan.interview import StreamConsole, run_interview
+    from careplan.interview.session import StreamConsole, run_interview
     from tests.test_interview_driver import keys, script_for
 
     expected = json.loads(FAMILY.read_text(encoding="utf-8"))
@@ -68,7 +68,7 @@ def one_run(variant: str, pause: float) -> dict[str, float]:
 
 
 def keys_all_but_last(keys, script):  # type: ignore[no-untyped-def]
-    from careplan.interview_form import builtin_form
+    from careplan.interview.form import builtin_form
 
     form = builtin_form()
     return keys(form, script[:-1]), keys(form, script[-1:])

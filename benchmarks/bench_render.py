@@ -26,12 +26,12 @@ sys.path.insert(0, str(ROOT))
 
 from careplan import build_plan, load_intake, load_library  # noqa: E402
 from careplan._resources import templates_dir  # noqa: E402
-from careplan.document import page_css, render_html, used_characters  # noqa: E402
+from careplan.documents.care_plan import page_css, render_html, used_characters  # noqa: E402
+from careplan.documents.pdf import fonts_css  # noqa: E402
 from careplan.pipeline import write_plan_pdf  # noqa: E402
 from careplan.practice import load_practice  # noqa: E402
-from careplan.render import fonts_css  # noqa: E402
 
-EXAMPLES = sorted((ROOT / "intake_forms" / "examples").glob("*.json"))
+EXAMPLES = sorted((ROOT / "intake_forms" / "relactation" / "examples").glob("*.json"))
 CAREPLAN = str(Path(sys.executable).with_name("careplan"))
 
 

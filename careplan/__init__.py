@@ -3,8 +3,8 @@
 The public API follows the data, one function per step::
 
     intake = load_intake("intake.json")     # careplan.intake
-    library = load_library()                 # careplan.library
-    plan = build_plan(intake, library)       # careplan.rules
+    library = load_library()                 # careplan.rules.library
+    plan = build_plan(intake, library)       # careplan.rules.engine
 
 Every name is imported on first use, so ``import careplan`` (and ``careplan --help``) stays fast.
 """
@@ -18,9 +18,9 @@ from careplan._version import __version__
 if TYPE_CHECKING:
     from careplan.errors import CareplanError, InputError, LibraryError
     from careplan.intake import Intake, load_intake, parse_intake
-    from careplan.library import Library, load_library
     from careplan.plan import Plan
-    from careplan.rules import build_plan
+    from careplan.rules.engine import build_plan
+    from careplan.rules.library import Library, load_library
 
 __all__ = [
     "CareplanError",
@@ -43,10 +43,10 @@ _LAZY = {
     "Intake": "careplan.intake",
     "load_intake": "careplan.intake",
     "parse_intake": "careplan.intake",
-    "Library": "careplan.library",
-    "load_library": "careplan.library",
+    "Library": "careplan.rules.library",
+    "load_library": "careplan.rules.library",
     "Plan": "careplan.plan",
-    "build_plan": "careplan.rules",
+    "build_plan": "careplan.rules.engine",
 }
 
 

@@ -10,13 +10,13 @@ from datetime import UTC, datetime, time
 from pathlib import Path
 
 from careplan._io import write_private
-from careplan.document import page_css, render_html
+from careplan.documents.pdf import EmbeddedFile, Variant, render_pdf
+from careplan.documents.registry import document
 from careplan.intake import ATTACHMENT, Intake
-from careplan.library import Library
 from careplan.plan import Plan
 from careplan.practice import Practice
-from careplan.render import EmbeddedFile, Variant, render_pdf
-from careplan.rules import build_plan
+from careplan.rules.engine import build_plan
+from careplan.rules.library import Library
 
 
 def render_file(
@@ -30,20 +30,28 @@ def render_file(
 ) -> list[str]:
     """Read an intake file, render its plan to ``output`` (``careplan render``); the renderer's warnings, each once."""
     from careplan.intake import load_intake
-    from careplan.library import load_library
     from careplan.practice import load_practice
+    from careplan.rules.library import load_library
 
     if variant not in ("pdf/a-3b", "pdf/ua-1"):
         raise ValueError(f"unknown PDF variant {variant!r}")
+    intake = load_intake(intake_file)
     result = write_plan_pdf(
-        load_intake(intake_file),
+        intake,
         output,
-        library=load_library(*libraries),
+        library=load_library(*libraries, plan_type=intake.plan_type),
         practice=load_practice(practice),
         variant=variant,  # type: ignore[arg-type]
         html_output=html,
     )
     return sorted(set(result.warnings))
+
+
+def template_folders(practice: Practice, library: Library) -> tuple[Path, ...]:
+    """Where templates are looked up before careplan's own: the practice's folder, then the plan type's."""
+    kind = library.plantype
+    own = kind.folder / "templates" if kind is not None and (kind.folder / "templates").is_dir() else None
+    return tuple(f for f in (practice.templates, own) if f is not None)
 
 
 @dataclass(frozen=True)
@@ -62,24 +70,28 @@ def write_plan_pdf(
     practice: Practice,
     variant: Variant = "pdf/a-3b",
     html_output: Path | None = None,
+    kind: str = "care-plan",
 ) -> Rendered:
-    """Build the plan for ``intake`` and write it as a PDF (and optionally the HTML) with the intake embedded."""
+    """Build the plan for ``intake`` and write document ``kind`` (see :data:`careplan.documents.DOCUMENTS`) as a
+    PDF, and optionally its HTML; the intake is embedded where the document carries it."""
     plan = build_plan(intake, library)
+    made = document(kind)
     logo = practice.logo.resolve().as_uri() if practice.logo is not None else None
-    html = render_html(plan, practice, logo_url=logo, templates=practice.templates)
+    html = made.render_html(plan, practice, logo_url=logo, templates=template_folders(practice, library))
     created = datetime.combine(intake.consult.date, time(12, 0), tzinfo=UTC)
     embedded = EmbeddedFile(
         name=ATTACHMENT,
         data=intake.model_dump_json(indent=2).encode("utf-8"),
         description="The careplan intake this plan was built from (JSON).",
     )
-    folders = tuple(f for f in (practice.asset_folder, practice.templates) if f is not None)
+    assets = (practice.asset_folder,) if practice.asset_folder is not None else ()
+    folders = (*assets, *template_folders(practice, library))
     warnings = render_pdf(
         html,
         output,
-        page_css=page_css(plan, practice),
+        page_css=made.page_css(plan, practice),
         created=created,
-        embed=[embedded],
+        embed=[embedded] if made.attach_intake else [],
         variant=variant,
         asset_folders=folders,
     )

@@ -1,4 +1,4 @@
-"""The care plan: what :func:`careplan.rules.build_plan` produces and every later step reads.
+"""The care plan: what :func:`careplan.rules.engine.build_plan` produces and every later step reads.
 
 A plan is data, not layout. Items are grouped into sections in reading order (urgent items and referrals first),
 each item carries its trace (the named conditions that held and the intake values behind them) and its sources.
@@ -127,7 +127,7 @@ class BabySummary(_Frozen):
 
 class Plan(_Frozen):
     schema_version: Literal["1.0"] = "1.0"
-    plan_type: Literal["relactation"] = "relactation"
+    plan_type: str = "relactation"
     language: str
     requested_language: str
     consult_date: date
@@ -140,9 +140,9 @@ class Plan(_Frozen):
     goal_in_own_words: str | None
     sections: list[PlanSection]
     exclusions: list[Exclusion]
-    schedule: Schedule
-    feeding: list[FeedingPlan]
-    timeline: list[Milestone]
+    schedule: Schedule | None = None  # when the plan type computes a milk-removal schedule
+    feeding: list[FeedingPlan] = []
+    timeline: list[Milestone] = []
     sources: dict[str, SourceRef]
     library: list[str]
 

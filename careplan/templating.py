@@ -1,13 +1,14 @@
 """The one Jinja environment careplan renders with: sandboxed, strict about undefined names, escaping HTML.
 
-Templates are looked up in a practice's own folder first, then in careplan's ``templates/``. Practice templates are
+Templates are looked up in a practice's own folder first, then in the plan type's ``templates/`` (its partials),
+then in careplan's shared ``templates/``. Practice templates are
 untrusted: the sandbox refuses unsafe attribute access, and a broken template becomes a :class:`TemplateError`
 that names the file and line, never a traceback.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,13 +20,29 @@ if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
 
 
-@cache  # environment.cache_clear() forgets the compiled templates
-def environment(extra: Path | None = None) -> SandboxedEnvironment:
-    """The sandboxed environment that reads ``extra`` (a practice's template folder) before careplan's own."""
+Folders = Path | Sequence[Path | None] | None
+
+
+def _folders(extra: Folders) -> tuple[Path, ...]:
+    if extra is None:
+        return ()
+    if isinstance(extra, Path):
+        return (extra,)
+    return tuple(f for f in extra if f is not None)
+
+
+def environment(extra: Folders = None) -> SandboxedEnvironment:
+    """The sandboxed environment that reads the ``extra`` folders (a practice's, a plan type's), in order, before
+    careplan's own."""
+    return _environment(_folders(extra))
+
+
+@cache  # forget() clears it
+def _environment(extra: tuple[Path, ...]) -> SandboxedEnvironment:
     import jinja2
     from jinja2.sandbox import SandboxedEnvironment
 
-    folders = [str(extra)] if extra is not None else []
+    folders = [str(folder) for folder in extra]
     folders.append(str(templates_dir()))
     return SandboxedEnvironment(
         loader=jinja2.FileSystemLoader(folders),
@@ -37,11 +54,16 @@ def environment(extra: Path | None = None) -> SandboxedEnvironment:
     )
 
 
+def forget() -> None:
+    """Forget the compiled templates (a long-lived worker whose templates changed)."""
+    _environment.cache_clear()
+
+
 def render_template(
     name: str,
     context: Mapping[str, Any],
     *,
-    extra: Path | None = None,
+    extra: Folders = None,
     what: str = "template",
     error: type[TemplateError] = TemplateError,
 ) -> str:

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 from careplan.intake import Intake
-from careplan.library import Library, load_library
+from careplan.rules.library import Library, load_library
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = sorted((ROOT / "intake_forms" / "examples").glob("*.json"))
+EXAMPLES = sorted((ROOT / "intake_forms" / "relactation" / "examples").glob("*.json"))
 
 BASE_INTAKE: dict[str, Any] = {
     "consult": {"date": "2026-05-01", "setting": "clinic", "jurisdiction": "US"},

@@ -22,7 +22,9 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from careplan.batch import (
+from careplan.batch.executors import ExecutorSpecError, LocalPool, parse_executor, start_method
+from careplan.batch.progress import BarProgress, LineProgress, QuietProgress, progress_for
+from careplan.batch.run import (
     STATE_DIR,
     BatchReport,
     Manifest,
@@ -34,8 +36,6 @@ from careplan.batch import (
     settings_digest,
     slug,
 )
-from careplan.batch_executors import ExecutorSpecError, LocalPool, parse_executor, start_method
-from careplan.batch_progress import BarProgress, LineProgress, QuietProgress, progress_for
 from careplan.cli import cli
 from careplan.errors import InputError
 from careplan.intake import extract_intake, load_intake, parse_intake, read_intake_bytes
@@ -396,8 +396,8 @@ def test_executor_option() -> None:
 def test_workers_never_fork_and_the_main_process_never_imports_weasyprint() -> None:
     assert start_method() in ("forkserver", "spawn")
     code = (
-        "import sys, careplan.batch, careplan.batch_worker, careplan.batch_executors, careplan.batch_progress\n"
-        "from careplan.batch_executors import FORKSERVER_PRELOAD\n"
+        "import sys, careplan.batch.run, careplan.batch.worker, careplan.batch.executors, careplan.batch.progress\n"
+        "from careplan.batch.executors import FORKSERVER_PRELOAD\n"
         "import importlib\n"
         "[importlib.import_module(m) for m in FORKSERVER_PRELOAD]\n"
         "assert 'weasyprint' not in sys.modules, 'weasyprint imported'\n"
@@ -498,9 +498,9 @@ def test_report_is_written_even_when_nothing_renders(tmp_path: Path) -> None:
 
 
 def test_workers_are_recycled_to_keep_memory_flat(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import careplan.batch_executors
+    import careplan.batch.executors
 
-    monkeypatch.setattr(careplan.batch_executors, "RECYCLE_AFTER", 1)
+    monkeypatch.setattr(careplan.batch.executors, "RECYCLE_AFTER", 1)
     for number, index in enumerate(latin_indices(3, seed=4)):
         write_intake(tmp_path / "in" / f"{number}.json", synthetic_intake(index, 4))
     report = run_batch([tmp_path / "in"], tmp_path / "out", jobs=1)

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from careplan.batch import STATE_DIR
-from careplan.batch_executors import DaskPool
+from careplan.batch.executors import DaskPool
+from careplan.batch.run import STATE_DIR
 from careplan.cli import cli
 from careplan.errors import CareplanError
 from careplan.synthetic import write_synthetic

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from careplan.batch import STATE_DIR, run_batch
-from careplan.batch_worker import RenderResult, RenderTask, render_task
+from careplan.batch.run import STATE_DIR, run_batch
+from careplan.batch.worker import RenderResult, RenderTask, render_task
 from careplan.synthetic import write_synthetic
 from tests.conftest import ROOT
 from tests.pdf_helpers import SRGB_LEAK_FILTER

@@ -110,9 +110,9 @@ def test_write_synthetic_and_the_command(tmp_path: Path) -> None:
 def test_names_in_every_script_render_without_warnings(tmp_path: Path) -> None:
     """The generator's families whose names are in Arabic, Devanagari, Chinese, Hebrew, Greek and Thai script
     render with careplan's own fonts: no missing glyph, no fallback."""
-    from careplan.library import load_library
     from careplan.pipeline import write_plan_pdf
     from careplan.practice import load_practice
+    from careplan.rules.library import load_library
 
     wanted = {"ar", "hi", "zh", "he", "el", "th"}
     picked: dict[str, Intake] = {}

@@ -124,10 +124,11 @@ HEAVY = (
     "questionary",
     "sqlite3",
     "careplan.rules",
-    "careplan.library",
-    "careplan.mailer",
+    "careplan.rules.library",
+    "careplan.mail",
     "careplan.batch",
     "careplan.interview",
+    "careplan.documents",
 )
 
 

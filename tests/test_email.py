@@ -32,10 +32,8 @@ from pydantic import ValidationError
 from pypdf import PasswordType, PdfReader
 
 from careplan.intake import Intake
-from careplan.ledger import LEDGER_NAME, Ledger
-from careplan.library import Library
-from careplan.mail_transport import mask_address
-from careplan.mailer import (
+from careplan.mail.ledger import LEDGER_NAME, Ledger
+from careplan.mail.send import (
     ATTACHMENT_NAME,
     PASSPHRASE_ALPHABET,
     MailSetupError,
@@ -48,8 +46,10 @@ from careplan.mailer import (
     resolve_password,
     send_plan,
 )
+from careplan.mail.transport import mask_address
 from careplan.pipeline import write_plan_pdf
 from careplan.practice import Practice, Smtp
+from careplan.rules.library import Library
 from tests.conftest import make_intake
 
 PARENT = "Robin Quillfeather"
@@ -249,7 +249,7 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Never the real data folder, never a password from the environment or the real keyring."""
     monkeypatch.setenv("CAREPLAN_DATA", str(tmp_path / "default-data"))
     monkeypatch.delenv("CAREPLAN_SMTP_PASSWORD", raising=False)
-    monkeypatch.setattr("careplan.mailer._keyring_password", lambda user: None)
+    monkeypatch.setattr("careplan.mail.send._keyring_password", lambda user: None)
 
 
 def send(plan: Plan, settings: Practice, ledger: Ledger, sleeps: list[float], **options: Any) -> SendResult:
@@ -540,7 +540,7 @@ def test_the_ledger_is_private_and_holds_no_health_details(
 
 
 def test_the_default_data_folder_is_created_private(tmp_path: Path) -> None:
-    from careplan.mailer import open_ledger
+    from careplan.mail.send import open_ledger
 
     with open_ledger(Practice()) as opened:  # no data_folder: $CAREPLAN_DATA (set by the fixture)
         assert opened.folder == tmp_path / "default-data"
@@ -778,7 +778,7 @@ def test_settings_problems_are_reported_plainly(plans: dict[str, Plan], ledger: 
 def test_the_password_comes_from_the_environment_or_the_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
     smtp = Smtp(host="smtp.example.org", user=USER, from_address=FROM, password_env="CAREPLAN_TEST_PW")  # noqa: S106
     assert resolve_password(Smtp(host="smtp.example.org", from_address=FROM)) is None  # no user, no login
-    monkeypatch.setattr("careplan.mailer._keyring_password", lambda user: "from-keyring" if user == USER else None)
+    monkeypatch.setattr("careplan.mail.send._keyring_password", lambda user: "from-keyring" if user == USER else None)
     assert resolve_password(smtp) == "from-keyring"
     monkeypatch.setenv("CAREPLAN_TEST_PW", "from-env")
     assert resolve_password(smtp) == "from-env"

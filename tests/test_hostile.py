@@ -22,15 +22,15 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-import careplan.render as render_module
+import careplan.documents.pdf as render_module
 from careplan._resources import templates_dir
 from careplan.cli import cli
-from careplan.document import HEADER_NAME_LIMIT
+from careplan.documents.care_plan import HEADER_NAME_LIMIT
 from careplan.errors import InputError
 from careplan.intake import Intake, parse_intake
-from careplan.library import Library
 from careplan.pipeline import Rendered, write_plan_pdf
 from careplan.practice import Practice
+from careplan.rules.library import Library
 from tests.conftest import BASE_INTAKE
 from tests.pdf_helpers import (
     SRGB_LEAK_FILTER,

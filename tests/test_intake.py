@@ -40,7 +40,7 @@ from careplan.intake import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = ROOT / "intake_forms" / "examples"
+EXAMPLES = ROOT / "intake_forms" / "relactation" / "examples"
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.json"))
 
 #: A name typed into bad input; no message may repeat it.

@@ -28,9 +28,9 @@ from prompt_toolkit.output import DummyOutput
 from questionary.prompts.common import InquirerControl
 
 from careplan.intake import Intake
-from careplan.interview import InterviewResult, StreamConsole, run_interview
-from careplan.interview_form import GATE_VALUES, Form, Group, Question, builtin_form, split_key
-from careplan.interview_state import flatten
+from careplan.interview.form import GATE_VALUES, Form, Group, Question, builtin_form, split_key
+from careplan.interview.partial import flatten
+from careplan.interview.session import InterviewResult, StreamConsole, run_interview
 
 DOWN = "\x1b[B"
 ENTER = "\r"

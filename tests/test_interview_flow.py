@@ -15,9 +15,9 @@ from click.testing import CliRunner
 
 from careplan.cli import cli
 from careplan.errors import InputError
-from careplan.interview import InterviewInterrupted, NoTerminal
-from careplan.interview_state import load_partial
-from careplan.library import Library
+from careplan.interview.partial import load_partial
+from careplan.interview.session import InterviewInterrupted, NoTerminal
+from careplan.rules.library import Library
 from tests.conftest import ROOT
 from tests.test_interview_driver import (
     CTRL_B,
@@ -32,7 +32,7 @@ from tests.test_interview_driver import (
     script_for,
 )
 
-EXAMPLES = ROOT / "intake_forms" / "examples"
+EXAMPLES = ROOT / "intake_forms" / "relactation" / "examples"
 FAMILIES = {
     "term baby, recent weaning": "01-recent-weaning-term-baby.json",
     "newborn losing weight": "04-urgent-newborn-weight-loss.json",
@@ -188,7 +188,7 @@ def test_a_closed_terminal_loses_nothing(tmp_path: Path, library: Library) -> No
 
 
 def test_a_crash_loses_nothing(tmp_path: Path, library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
-    import careplan.interview as interview
+    import careplan.interview.session as interview
 
     expected = example(FAMILIES["newborn losing weight"])
     script = script_for(expected)
@@ -427,7 +427,7 @@ def test_no_terminal_from_the_installed_command(tmp_path: Path) -> None:
 def test_run_interview_without_terminal_raises(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import io
 
-    from careplan.interview import run_interview
+    from careplan.interview.session import run_interview
 
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
     with pytest.raises(NoTerminal):

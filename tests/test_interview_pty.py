@@ -16,14 +16,14 @@ import pytest
 from pypdf import PdfReader
 
 from careplan.intake import load_intake
-from careplan.interview_form import Group, Question, builtin_form, split_key
-from careplan.interview_state import load_partial
-from careplan.library import Library
+from careplan.interview.form import Group, Question, builtin_form, split_key
+from careplan.interview.partial import load_partial
+from careplan.rules.library import Library
 from tests.conftest import ROOT
 from tests.test_interview_driver import RAW, REVIEW, asked_keys, drive, keys_for, node_for, normalised, script_for
 
 CAREPLAN = str(Path(sys.executable).with_name("careplan"))
-FAMILY = ROOT / "intake_forms" / "examples" / "01-recent-weaning-term-baby.json"
+FAMILY = ROOT / "intake_forms" / "relactation" / "examples" / "01-recent-weaning-term-baby.json"
 TIMEOUT = 30
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from careplan.errors import submodel
 from careplan.intake import Intake
-from careplan.interview_form import (
+from careplan.interview.form import (
     AnswerError,
     FormError,
     Group,
@@ -21,8 +21,8 @@ from careplan.interview_form import (
     model_fields,
     parse_answer,
 )
-from careplan.interview_state import build_data, flatten
-from careplan.library import Library
+from careplan.interview.partial import build_data, flatten
+from careplan.rules.library import Library
 from tests.conftest import EXAMPLES
 
 NOT_ASKED = {("schema_version",), ("plan_type",)}  # constants, written by careplan

@@ -10,8 +10,8 @@ from click.testing import CliRunner
 
 from careplan.cli import cli
 from careplan.errors import LibraryError
-from careplan.library import load_library
-from careplan.rules import build_plan
+from careplan.rules.engine import build_plan
+from careplan.rules.library import load_library
 from tests.conftest import make_intake
 
 GOOD_ENTRY = """
@@ -126,7 +126,7 @@ def test_practice_folder_adds_and_overrides_by_id(tmp_path: Path) -> None:
 
 def test_library_check_command(tmp_path: Path) -> None:
     good = CliRunner().invoke(cli, ["library", "check"])
-    assert good.exit_code == 0 and good.output.startswith("ok: ")
+    assert good.exit_code == 0 and good.output.startswith("relactation: ok: ")
     folder = practice(tmp_path, GOOD_ENTRY.replace("situation.stress", "situation.stresss"))
     bad = CliRunner().invoke(cli, ["library", "check", str(folder)])
     assert bad.exit_code == 1

@@ -23,12 +23,12 @@ from typing import Any
 import pyphen
 import pytest
 
-from careplan.document import GOALS
+from careplan.documents.care_plan import GOALS
 from careplan.intake import Intake, load_intake
-from careplan.library import Library, iter_texts, load_library
 from careplan.plan import Plan
-from careplan.rules import build_plan
-from careplan.schedule import FEEDING_SOURCES, SCHEDULE_SOURCES, STEP_DOWN_SOURCES
+from careplan.rules.computed import FEEDING_SOURCES, SCHEDULE_SOURCES, STEP_DOWN_SOURCES
+from careplan.rules.engine import build_plan
+from careplan.rules.library import Library, iter_texts, load_library
 from tests.conftest import EXAMPLES, ROOT, make_intake
 
 #: US school grade that parent-facing text must not exceed, by each formula.
@@ -252,7 +252,7 @@ FILL: dict[str, Any] = {
 
 
 class _Filler(string.Formatter):
-    """Fills placeholders the way careplan.rules does: a list reads as 'a, b and c'."""
+    """Fills placeholders the way careplan.rules.engine does: a list reads as 'a, b and c'."""
 
     def format_field(self, value: Any, format_spec: str) -> str:
         if isinstance(value, list):
@@ -275,7 +275,7 @@ def _library_texts() -> Iterator[tuple[str, str]]:
         entry = rule.entry
         texts = {part: fill(text) for part, lang, text in iter_texts(entry) if lang == "en"}
         if entry.kind != "exclusion":
-            # An exclusion entry never becomes an item (careplan.rules skips it; see
+            # An exclusion entry never becomes an item (careplan.rules.engine skips it; see
             # test_exclusion_entries_never_reach_a_parent): of its texts a parent reads only the exclusion reason.
             body = [texts.get(part) for part in ("title", "text", "why", "because")]
             yield f"{entry.id}", passage(*body)

@@ -1,4 +1,5 @@
-"""The medicine lexicon (careplan/intake/medicine_names.yaml): names people type, the classes the rules read, and the traps.
+"""The medicine lexicon (careplan/intake/medicine_names.yaml): names people type, the classes the rules read, and
+the traps.
 
 Each table row is a name as a consultant might type it and the exact classes careplan must recognise from it. The
 expected classes come from the product's label or the list the YAML comment names, never from the code under test.

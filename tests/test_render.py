@@ -29,13 +29,13 @@ from pypdf import PdfReader
 
 from careplan._resources import templates_dir
 from careplan.cli import cli
-from careplan.document import HEADER_NAME_LIMIT, DocumentContext
+from careplan.documents.care_plan import HEADER_NAME_LIMIT, DocumentContext
+from careplan.documents.pdf import RenderError, fonts_css
 from careplan.intake import Intake, extract_intake, load_intake, parse_intake
-from careplan.library import Library
 from careplan.pipeline import Rendered, write_plan_pdf
 from careplan.plan import Plan
 from careplan.practice import STARTER, Practice, load_practice
-from careplan.render import RenderError, fonts_css
+from careplan.rules.library import Library
 from tests.conftest import EXAMPLES, ROOT, make_intake
 from tests.pdf_helpers import (
     DAILY,
@@ -801,7 +801,7 @@ def test_the_warning_trap_catches_weasyprint_and_fonttools(tmp_path: Path) -> No
     render_pdf's own list see it; a fontTools warning (such as the subsetting fallback) fails the block."""
     import logging
 
-    from careplan.render import render_pdf
+    from careplan.documents.pdf import render_pdf
 
     with capture_render_warnings() as records:
         returned = render_pdf('<p style="colr: red">x</p>', tmp_path / "bad-css.pdf")

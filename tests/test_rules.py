@@ -7,8 +7,8 @@ from datetime import date
 from hypothesis import HealthCheck, given, settings
 
 from careplan.intake import Intake, load_intake
-from careplan.library import Library
-from careplan.rules import build_plan
+from careplan.rules.engine import build_plan
+from careplan.rules.library import Library
 from tests.conftest import EXAMPLES, make_intake
 from tests.intake_strategies import intakes
 

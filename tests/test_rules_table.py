@@ -17,13 +17,13 @@ from typing import Any
 import pytest
 
 from careplan.intake import Intake
-from careplan.library import load_library
 from careplan.plan import Plan
-from careplan.rules import build_plan
+from careplan.rules.engine import build_plan
+from careplan.rules.library import load_library
 from tests.conftest import BASE_INTAKE, make_intake
 
 LIBRARY = load_library()
-README = Path(__file__).resolve().parent.parent / "careplan" / "library" / "README.md"
+README = Path(__file__).resolve().parent.parent / "careplan" / "plantypes" / "relactation" / "README.md"
 
 #: The rows that exist in §9 of the evidence file (R36-R39 were never defined).
 SECTION_9_ROWS = [f"R{n:02d}" for n in [*range(1, 36), *range(40, 48)]]

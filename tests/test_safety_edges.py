@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from careplan.intake import Intake
 from careplan.plan import Plan
-from careplan.rules import build_plan
+from careplan.rules.engine import build_plan
 from tests.conftest import BASE_INTAKE, make_intake
 from tests.test_safety_properties import (
     EQUIPMENT_ENTRIES,

@@ -29,9 +29,9 @@ from hypothesis import HealthCheck, given, settings
 from pydantic import BaseModel
 
 from careplan.intake import Baby, Health, Intake
-from careplan.library import load_library
 from careplan.plan import ConditionTrace, Plan, PlanItem
-from careplan.rules import build_plan
+from careplan.rules.engine import build_plan
+from careplan.rules.library import load_library
 from tests.conftest import make_intake
 from tests.intake_strategies import intakes
 

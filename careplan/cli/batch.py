@@ -66,9 +66,9 @@ def batch(
       careplan batch intakes/ -o /shared/plans --executor dask://scheduler:8786
     """
     from careplan._io import write_private
-    from careplan.batch import run_batch
-    from careplan.batch_executors import ExecutorSpecError, parse_executor
-    from careplan.batch_progress import progress_for
+    from careplan.batch.executors import ExecutorSpecError, parse_executor
+    from careplan.batch.progress import progress_for
+    from careplan.batch.run import run_batch
 
     if send and practice is None:
         raise click.UsageError("--email needs --practice (with an [smtp] section)")

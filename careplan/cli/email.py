@@ -15,13 +15,13 @@ from careplan.errors import ExitStatus
 
 if TYPE_CHECKING:
     from careplan.intake import Intake
-    from careplan.library import Library
-    from careplan.mailer import RenderPlan, SendResult
+    from careplan.mail.send import RenderPlan, SendResult
     from careplan.practice import Practice
+    from careplan.rules.library import Library
 
 
 def _show(result: SendResult) -> None:
-    from careplan.mailer import report_lines
+    from careplan.mail.send import report_lines
 
     first, *rest = report_lines(result)
     click.echo(first, err=result.problem)
@@ -31,15 +31,15 @@ def _show(result: SendResult) -> None:
 
 def _renderer(libraries: tuple[Path, ...]) -> RenderPlan:
     """Renders a plan through the pipeline, loading the library once, on the first plan that needs it."""
-    from careplan.library import load_library
     from careplan.pipeline import write_plan_pdf
+    from careplan.rules.library import load_library
 
-    loaded: list[Library] = []
+    loaded: dict[str, Library] = {}
 
     def render(intake: Intake, target: Path, practice: Practice) -> Path:
-        if not loaded:
-            loaded.append(load_library(*libraries))
-        rendered = write_plan_pdf(intake, target, library=loaded[0], practice=practice)
+        if intake.plan_type not in loaded:
+            loaded[intake.plan_type] = load_library(*libraries, plan_type=intake.plan_type)
+        rendered = write_plan_pdf(intake, target, library=loaded[intake.plan_type], practice=practice)
         echo_lines([f"warning: {warning}" for warning in sorted(set(rendered.warnings))])
         return target
 
@@ -49,7 +49,7 @@ def _renderer(libraries: tuple[Path, ...]) -> RenderPlan:
 def send_rendered(plans: Sequence[tuple[Intake, Path, str]], practice_file: Path) -> None:
     """Email rendered plans (intake, PDF, intake file name) to their parents; exit 1 if any failed or is unknown.
     Used after `interview --render` and `batch`; `careplan email` does the same for files on disk."""
-    from careplan.mailer import send_plans
+    from careplan.mail.send import send_plans
 
     results = send_plans(plans, practice_file, shown=_show)
     if any(r.status in ("failed", "unknown") for r in results):
@@ -101,7 +101,7 @@ def email(
     Examples: careplan email intake.json --practice practice.toml;
     careplan email clinic/*.json --dry-run; careplan email --status
     """
-    from careplan.mailer import EmailRequest, email_intakes, ledger_status
+    from careplan.mail.send import EmailRequest, email_intakes, ledger_status
 
     def warn(line: str) -> None:
         click.echo(line, err=True)

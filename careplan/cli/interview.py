@@ -34,7 +34,7 @@ def interview(
 
     Example: careplan interview -o intake.json --render --practice practice.toml
     """
-    from careplan.interview import run_interview
+    from careplan.interview.session import run_interview
 
     if resume is not None and previous is not None:
         raise click.UsageError("--resume and --from cannot be used together")

@@ -16,10 +16,11 @@ if TYPE_CHECKING:
 
 def _plan(file: Path, libraries: tuple[Path, ...]) -> Plan:
     from careplan.intake import load_intake
-    from careplan.library import load_library
-    from careplan.rules import build_plan
+    from careplan.rules.engine import build_plan
+    from careplan.rules.library import load_library
 
-    return build_plan(load_intake(file), load_library(*libraries))
+    intake = load_intake(file)
+    return build_plan(intake, load_library(*libraries, plan_type=intake.plan_type))
 
 
 @click.command()
@@ -31,7 +32,7 @@ def plan(file: Path, fmt: str, libraries: tuple[Path, ...]) -> None:
 
     Example: careplan plan intake.json --format json
     """
-    from careplan.text import plan_text
+    from careplan.documents.plan_text import plan_text
 
     built = _plan(file, libraries)
     click.echo(built.model_dump_json(indent=2) if fmt == "json" else plan_text(built), nl=fmt == "json")
@@ -45,7 +46,7 @@ def explain(file: Path, libraries: tuple[Path, ...]) -> None:
 
     Example: careplan explain intake.json
     """
-    from careplan.text import explain_text
+    from careplan.documents.plan_text import explain_text
 
     click.echo(explain_text(_plan(file, libraries)), nl=False)
 

@@ -36,11 +36,14 @@ def library() -> None:
 
 @library.command("check")
 @click.argument("folders", nargs=-1, type=click.Path(file_okay=False, path_type=Path))
-def library_check(folders: tuple[Path, ...]) -> None:
-    """Load and type-check the built-in library and any practice FOLDERS on top of it.
+@click.option("--plan-type", help="Check this plan type's library only [every plan type careplan knows].")
+def library_check(folders: tuple[Path, ...], plan_type: str | None) -> None:
+    """Load and type-check each plan type's library and any practice FOLDERS on top of it.
 
-    Example: careplan library check my-practice-library/
+    Example: careplan library check my-practice-library/ --plan-type relactation
     """
-    from careplan.library import load_library, summary
+    from careplan.plantypes import available
+    from careplan.rules.library import load_library, summary
 
-    click.echo(summary(load_library(*folders)))
+    for name in [plan_type] if plan_type is not None else available():
+        click.echo(f"{name}: {summary(load_library(*folders, plan_type=name))}")

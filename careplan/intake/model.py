@@ -318,7 +318,15 @@ class Intake(IntakeModel):
     )
 
     schema_version: Annotated[str, Field(title="schema version", pattern=r"^\d+\.\d+$")] = SCHEMA_VERSION
-    plan_type: Annotated[Literal["relactation"], Field(title="plan type")] = "relactation"
+    plan_type: Annotated[
+        str,
+        Field(
+            title="plan type",
+            pattern=r"^[a-z][a-z0-9-]*$",
+            max_length=60,
+            description="One of careplan's plan types (careplan.plantypes.available()).",
+        ),
+    ] = "relactation"
     consult: Annotated[Consult, Field(title="consult")]
     parent: Annotated[Parent, Field(title="parent")]
     babies: Annotated[list[Baby], Field(title="babies", min_length=1, max_length=8)]
@@ -334,6 +342,16 @@ class Intake(IntakeModel):
     def _supported_version(cls, value: str) -> str:
         if value.split(".")[0] != SUPPORTED_MAJOR:
             raise ValueError(f"version {value} is not supported; this careplan reads {SUPPORTED_MAJOR}.x")
+        return value
+
+    @field_validator("plan_type")
+    @classmethod
+    def _known_plan_type(cls, value: str) -> str:
+        from careplan.plantypes import available
+
+        known = available()
+        if value not in known:
+            raise ValueError(f"is not a plan type careplan knows (there are: {', '.join(known)})")
         return value
 
     @model_validator(mode="after")

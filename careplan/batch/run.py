@@ -10,7 +10,7 @@ One call, :func:`run_batch`, and the command :func:`batch_command` around it. In
    WeasyPrint version, the PDF variant). An intake whose fingerprint matches the manifest and whose PDF exists is
    skipped. The others are validated here; an invalid one fails at once with :class:`~careplan.errors.InputError`'s
    lines, and the valid ones get their output names.
-4. The rest are rendered by :func:`careplan.batch_worker.render_task` on the executor: small tasks in (paths and
+4. The rest are rendered by :func:`careplan.batch.worker.render_task` on the executor: small tasks in (paths and
    settings), small results out (status, seconds, problem lines), a bounded number in flight. A failed plan never
    stops the others; a worker process that dies is replaced and the plans it may have been rendering are retried
    one at a time, so only the one that kills its worker fails.
@@ -45,8 +45,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from careplan._io import PRIVATE_FILE, private_folder, write_private
 from careplan._version import __version__
-from careplan.batch_progress import Progress, QuietProgress
-from careplan.batch_worker import (
+from careplan.batch.progress import Progress, QuietProgress
+from careplan.batch.worker import (
     JOURNAL_PREFIX,
     JOURNAL_SUFFIX,
     RenderResult,
@@ -59,7 +59,7 @@ from careplan.errors import CareplanError, ExitStatus
 from careplan.intake import read_intake_bytes
 
 if TYPE_CHECKING:
-    from careplan.batch_executors import Pool
+    from careplan.batch.executors import Pool
     from careplan.intake import Intake
     from careplan.practice import Practice
 
@@ -529,7 +529,7 @@ def run_batch(
     Raises :class:`~careplan.errors.CareplanError` only for problems that stop the whole batch (a broken practice
     file or library, an output folder another batch is using, an unreachable Dask scheduler).
     """
-    from careplan.batch_executors import GivenPool, open_pool, parse_executor
+    from careplan.batch.executors import GivenPool, open_pool, parse_executor
 
     started = time.monotonic()
     progress = progress or QuietProgress(sys.stderr)
@@ -645,7 +645,7 @@ def _triage(report: BatchReport, manifest: Manifest, settings: Settings, outdir:
 def _check_library(folders: Sequence[Path]) -> None:
     """Load the library once here, so a broken practice library stops the batch with its own message rather
     than failing every plan."""
-    from careplan.library import load_library
+    from careplan.rules.library import load_library
 
     load_library(*folders)
 

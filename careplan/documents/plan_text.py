@@ -39,10 +39,14 @@ _BEFORE_DAILY = ("urgent", "referrals", "expectations")
 
 def _daily_lines(plan: Plan) -> list[str]:
     """The computed daily plan: the milk-removal schedule and each baby's feeding plan."""
-    out = ["", "== Your daily plan ==", "", "   Milk removal, every 24 hours:"]
-    for session in plan.schedule.sessions:
-        out += [f"    {session.time}  {'(night) ' if session.night else ''}{session.what}"]
-    out += _wrap(plan.schedule.note)
+    if plan.schedule is None and not plan.feeding:
+        return []
+    out = ["", "== Your daily plan =="]
+    if plan.schedule is not None:
+        out += ["", "   Milk removal, every 24 hours:"]
+        for session in plan.schedule.sessions:
+            out += [f"    {session.time}  {'(night) ' if session.night else ''}{session.what}"]
+        out += _wrap(plan.schedule.note)
     for feeding in plan.feeding:
         out += ["", f"   Feeding plan for {feeding.baby}:"]
         if feeding.current_supplement_ml is not None:

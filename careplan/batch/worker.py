@@ -34,8 +34,8 @@ from careplan.errors import CareplanError
 from careplan.intake import read_intake_bytes
 
 if TYPE_CHECKING:
-    from careplan.library import Library
     from careplan.practice import Practice
+    from careplan.rules.library import Library
 
 Status = Literal["rendered", "failed"]
 
@@ -47,7 +47,7 @@ JOURNAL_SUFFIX = ".jsonl"
 @dataclass(frozen=True)
 class Settings:
     """What every plan of a batch shares. Paths are absolute; ``digest`` fingerprints all of it (see
-    :func:`careplan.batch.settings_digest`)."""
+    :func:`careplan.batch.run.settings_digest`)."""
 
     practice: str | None
     libraries: tuple[str, ...]
@@ -114,18 +114,19 @@ _seen_digest: list[str] = []
 
 
 @functools.cache
-def _context(settings: Settings) -> tuple[Library, Practice]:
-    """Load the library and practice, import WeasyPrint, parse the stylesheets and compile the templates: once
-    per process and settings."""
-    from careplan.library import load_library
+def _context(settings: Settings, plan_type: str = "relactation") -> tuple[Library, Practice]:
+    """Load the plan type's library and the practice, import WeasyPrint, parse the stylesheets and compile the
+    templates: once per process, settings and plan type."""
+    from careplan.documents.pdf import warm_up
+    from careplan.pipeline import template_folders
     from careplan.practice import load_practice
-    from careplan.render import warm_up
+    from careplan.rules.library import load_library
     from careplan.templating import environment
 
-    library = load_library(*settings.libraries)
+    library = load_library(*settings.libraries, plan_type=plan_type)
     practice = load_practice(settings.practice)
     warm_up()
-    environment(practice.templates).get_template("plan.html")
+    environment(template_folders(practice, library)).get_template("plan.html")
     return library, practice
 
 
@@ -135,7 +136,7 @@ def _fresh(settings: Settings) -> None:
         from careplan import render, templating
 
         render.reset()
-        templating.environment.cache_clear()
+        templating.forget()
         _context.cache_clear()
     _seen_digest[:] = [settings.digest]
 
@@ -189,7 +190,7 @@ def render_task(task: RenderTask) -> RenderResult:
             raw = read_intake_bytes(task.key, task.label)
             intake = parse_intake(raw, task.label)
             _fresh(task.settings)
-            library, practice = _context(task.settings)
+            library, practice = _context(task.settings, intake.plan_type)
             final = Path(task.output)
             # Written (atomically, 0600) under a hidden staging name, journalled, then renamed into place.
             staging = final.with_name(f".{final.name}.{secrets.token_hex(6)}.part")

@@ -19,14 +19,14 @@ from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
-from careplan.batch_worker import Settings, init_worker
+from careplan.batch.worker import Settings, init_worker
 from careplan.errors import CareplanError
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 #: Modules the forkserver imports once so each worker starts faster. None of them imports WeasyPrint.
-FORKSERVER_PRELOAD = ["careplan.batch_worker", "careplan.library", "careplan.pipeline"]
+FORKSERVER_PRELOAD = ["careplan.batch.worker", "careplan.rules.library", "careplan.pipeline"]
 
 #: A local worker process renders this many plans, then a fresh one takes over. WeasyPrint's per-process caches
 #: (a font configuration that gains the fonts of every new mix of scripts, Pango's caches) grow slowly with every

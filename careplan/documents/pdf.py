@@ -224,7 +224,7 @@ def render_pdf(
     from weasyprint.urls import FatalURLFetchingError
 
     renderer = _renderer()
-    from careplan.document import used_characters
+    from careplan.documents.care_plan import used_characters
 
     when = created or datetime(2000, 1, 1, tzinfo=UTC)
     fetcher = renderer.fetcher_class((renderer.base, *asset_folders))

@@ -11,13 +11,12 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 from careplan._version import __version__
 from careplan.errors import TemplateError
 from careplan.plan import Plan, SourceRef
 from careplan.practice import Practice
-from careplan.templating import render_template
+from careplan.templating import Folders, render_template
 
 GOALS = {
     "exclusive_breastfeeding": "Your goal: to feed your baby only at the breast, in time.",
@@ -172,7 +171,7 @@ def page_css(plan: Plan, practice: Practice) -> str:
     )
 
 
-def render_html(plan: Plan, practice: Practice, *, logo_url: str | None = None, templates: Path | None = None) -> str:
+def render_html(plan: Plan, practice: Practice, *, logo_url: str | None = None, templates: Folders = None) -> str:
     """The plan as an HTML document for WeasyPrint. ``logo_url`` is the URL the renderer will allow for the
     logo; ``templates`` is a practice's folder of template overrides."""
     context = DocumentContext(plan=plan, practice=practice, logo=logo_url)

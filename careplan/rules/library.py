@@ -1,8 +1,9 @@
 """The strategy library: clinician-editable YAML, validated and type-checked when it loads.
 
-One public function, :func:`load_library`, reads the library shipped with careplan and, optionally, a practice's
-own folders on top of it. A practice folder may add entries, sections and sources, and replaces any entry whose
-``id`` it repeats. See ``careplan/library/README.md`` for the format and for what each entry encodes.
+One public function, :func:`load_library`, reads a plan type's library (see :mod:`careplan.plantypes`) and,
+optionally, a practice's own folders on top of it. A practice folder may add entries, sections and sources, and
+replaces any entry whose ``id`` it repeats. See ``careplan/plantypes/relactation/README.md`` for the format and
+for what each entry encodes.
 """
 
 from __future__ import annotations
@@ -10,15 +11,15 @@ from __future__ import annotations
 import string
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from importlib.resources import as_file, files
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from careplan.errors import LibraryError, field_path
-from careplan.expressions import Compiled, ExpressionError, compile_expression
+from careplan.errors import CareplanError, LibraryError, field_path
+from careplan.plantypes import PlanType
+from careplan.rules.expressions import Compiled, ExpressionError, compile_expression
 
 Kind = Literal["urgent", "referral", "caution", "exclusion", "expectation", "strategy"]
 
@@ -151,6 +152,7 @@ class Library:
     sources: dict[str, Source] = field(default_factory=dict)
     rules: dict[str, Rule] = field(default_factory=dict)
     origins: list[str] = field(default_factory=list)
+    plantype: PlanType | None = None  # the plan type whose library this is (None: only practice folders)
 
     def section(self, section_id: str) -> Section:
         return next(s for s in self.sections if s.id == section_id)
@@ -316,17 +318,22 @@ def _cross_check(library: Library, problems: list[str]) -> None:
                 problems.append(f"{where}: excludes itself")
 
 
-def load_library(*extra: str | Path, builtin: bool = True) -> Library:
-    """Load the built-in library and then each folder in ``extra`` on top of it.
+def load_library(*extra: str | Path, builtin: bool = True, plan_type: str = "relactation") -> Library:
+    """Load a plan type's library (relactation by default) and then each folder in ``extra`` on top of it.
 
     Raises :class:`~careplan.errors.LibraryError` listing every problem found, one per line, each naming the
     file, the entry and the expression.
     """
+    from careplan.plantypes import load_plantype
+
     library = Library()
     problems: list[str] = []
     if builtin:
-        with as_file(files("careplan.library") / "relactation") as folder:
-            _load_folder(Path(folder), "careplan/library/relactation", library, problems)
+        try:
+            library.plantype = load_plantype(plan_type)
+        except CareplanError as exc:
+            raise LibraryError(exc.lines) from None
+        _load_folder(library.plantype.library, library.plantype.shown, library, problems)
     for extra_folder in extra:
         path = Path(extra_folder)
         if not path.is_dir():

@@ -27,13 +27,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from careplan.errors import LibraryError
-from careplan.expressions import words
 from careplan.intake import Baby, Intake
-from careplan.library import KIND_SECTIONS, Library, Rule
 from careplan.plan import BabySummary, ConditionTrace, Exclusion, Plan, PlanItem, PlanSection, SourceRef
-from careplan.schedule import feeding_plan, milk_removal_schedule, timeline
+from careplan.rules.computed import feeding_plan, milk_removal_schedule, timeline
+from careplan.rules.expressions import words
+from careplan.rules.library import KIND_SECTIONS, Library, Rule
 
-STEP_DOWN_ENTRY = "supplement-step-down"
 ROOTS = ("consult", "parent", "babies", "lactation", "health", "situation", "goals", "consent", "progress")
 
 
@@ -123,6 +122,10 @@ def _sources(library: Library, ids: list[str]) -> list[SourceRef]:
 
 def build_plan(intake: Intake, library: Library) -> Plan:
     """Build the care plan for ``intake`` from ``library``."""
+    if library.plantype is not None and library.plantype.id != intake.plan_type:
+        raise LibraryError(
+            [f"the intake is a {intake.plan_type!r} intake, but the library is for {library.plantype.id!r}"]
+        )
     requested = intake.parent.preferred_language
     written = {lang for rule in library.rules.values() for lang in rule.entry.text}
     language = next((lang for lang in (requested, requested.split("-")[0]) if lang in written), "en")
@@ -159,6 +162,7 @@ def build_plan(intake: Intake, library: Library) -> Plan:
     kept: dict[str, list[_Firing]] = {}
     exclusions: dict[tuple[str, str], Exclusion] = {}
     kept_step_down: set[str] = set()
+    step_down_entry = library.plantype.step_down_entry if library.plantype is not None else None
     held: dict[str, list[str]] = {b.name: [] for b in intake.babies}
     for firing in firings:
         entry = firing.rule.entry
@@ -189,7 +193,7 @@ def build_plan(intake: Intake, library: Library) -> Plan:
         if entry.holds_amounts:
             for name in baby_names or [b.name for b in intake.babies]:
                 held[name].append(entry.id)
-        if entry.id == STEP_DOWN_ENTRY:
+        if entry.id == step_down_entry:
             kept_step_down.update(baby_names or [b.name for b in intake.babies])
         kept.setdefault(entry.id, []).append(firing)
 
@@ -233,18 +237,22 @@ def build_plan(intake: Intake, library: Library) -> Plan:
             )
         )
 
-    feeding = [
-        feeding_plan(intake, baby, baby.name in kept_step_down, held[baby.name]) for baby in intake.babies
-    ]
-    schedule = milk_removal_schedule(intake)
-    milestones = timeline(intake)
+    computed = library.plantype.computed if library.plantype is not None else ()
+    feeding = (
+        [feeding_plan(intake, baby, baby.name in kept_step_down, held[baby.name]) for baby in intake.babies]
+        if "feeding" in computed
+        else []
+    )
+    schedule = milk_removal_schedule(intake) if "milk_removal" in computed else None
+    milestones = timeline(intake) if "timeline" in computed else []
     computed_ids = [
-        *schedule.sources,
+        *(schedule.sources if schedule is not None else []),
         *(s for f in feeding for s in f.sources),
         *(s for m in milestones for s in m.sources),
     ]
     sources = {ref.id: ref for ref in _sources(library, sorted(set(computed_ids)))}
     return Plan(
+        plan_type=intake.plan_type,
         language=language,
         requested_language=requested,
         consult_date=intake.consult.date,

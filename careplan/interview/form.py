@@ -1,4 +1,4 @@
-"""The interview's questions as data: ``intake_forms/relactation.yaml``, checked against the intake model.
+"""The interview's questions as data: ``intake_forms/relactation/questions.yaml``, checked against the intake model.
 
 One public function, :func:`load_form`, reads the question file and returns a :class:`Form`. The file says what to
 ask and when; the types, ranges, choice values and messages all come from :class:`careplan.intake.Intake`. Every
@@ -35,7 +35,7 @@ from pydantic.fields import FieldInfo
 from careplan.errors import InputError, submodel
 from careplan.intake import Intake
 
-FORM_FILE = "relactation.yaml"
+DEFAULT_PLAN_TYPE = "relactation"
 GATE_VALUES = ("some", "none", "unknown")
 GATE_LABELS = {"some": "Yes", "none": "None", "unknown": "Not asked / not known"}
 MAX_ITEMS = 50  # for lists the model does not cap
@@ -52,14 +52,15 @@ class _Missing:
 MISSING: Any = _Missing()
 
 
-@cache
-def form_path() -> Path:
-    """The question file: inside the installed package, or at the top of a checkout."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "intake_forms" / FORM_FILE, here.parent / "intake_forms" / FORM_FILE):
-        if candidate.is_file():
-            return candidate
-    raise FileNotFoundError("careplan's interview questions are missing; reinstall careplan")
+def form_path(plan_type: str = DEFAULT_PLAN_TYPE) -> Path:
+    """A plan type's question file (its manifest names it; ``intake_forms/<type>/questions.yaml`` for careplan's
+    own)."""
+    from careplan.plantypes import load_plantype
+
+    kind = load_plantype(plan_type)
+    if kind.form is None:
+        raise FormError([f"plan type {plan_type!r} has no interview form"])
+    return kind.form
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -782,7 +783,7 @@ def model_fields(model: type[BaseModel], prefix: tuple[str, ...] = ()) -> Iterat
 
 
 def load_form(path: str | Path | None = None) -> Form:
-    """Read and check a question file (the built-in ``relactation.yaml`` by default)."""
+    """Read and check a question file (the relactation plan type's by default)."""
     source = Path(path) if path is not None else form_path()
     try:
         raw = yaml.safe_load(source.read_text(encoding="utf-8"))

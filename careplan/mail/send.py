@@ -17,7 +17,7 @@ The rules it keeps:
   recipient is the intake's address alone, without a name.
 * **The right person.** The address comes from the intake only, and a PDF given with ``--pdf`` must carry that
   same intake (careplan embeds it in every plan), so one family's plan cannot go to another.
-* **Once.** A SQLite ledger (:mod:`careplan.ledger`) keyed by the plan PDF and the address: a plan already sent is
+* **Once.** A SQLite ledger (:mod:`careplan.mail.ledger`) keyed by the plan PDF and the address: a plan already sent is
   skipped; a send interrupted mid-way is *unknown* and not repeated unless asked (``--resend-unknown``); a new
   version of an already-sent plan (same intake and address, different PDF) waits for ``--resend-changed``. The
   Message-ID is derived from the same key, so a duplicate that slips through can be recognised by mail clients.
@@ -48,8 +48,8 @@ from typing import Literal
 from careplan._io import private_folder, write_private
 from careplan.errors import CareplanError, TemplateError
 from careplan.intake import Intake
-from careplan.ledger import Ledger, LedgerRow, default_data_folder
-from careplan.mail_transport import MailSetupError, Progress, deliver, mask_address
+from careplan.mail.ledger import Ledger, LedgerRow, default_data_folder
+from careplan.mail.transport import MailSetupError, Progress, deliver, mask_address
 from careplan.practice import Practice, Smtp
 from careplan.templating import render_template
 

@@ -1,7 +1,7 @@
 """``careplan interview``: the intake, asked one question at a time during the consult.
 
-One public function, :func:`run_interview`. The questions are data (:mod:`careplan.interview_form`, from
-``intake_forms/relactation.yaml``); every type, range and message comes from the intake model. What it does:
+One public function, :func:`run_interview`. The questions are data (:mod:`careplan.interview.form`, from
+``intake_forms/relactation/questions.yaml``); every type, range and message comes from the intake model. What it does:
 
 * Each answer is checked as it is typed, against its field and against the answers so far (dates in order), and
   the model's message is shown in plain words. Ctrl-B goes back one question.
@@ -39,7 +39,7 @@ from pydantic import ValidationError
 from careplan._io import write_private
 from careplan.errors import CareplanError, Interrupted, field_path
 from careplan.intake import Intake, Medication, load_intake
-from careplan.interview_form import (
+from careplan.interview.form import (
     GATE_LABELS,
     MISSING,
     AnswerError,
@@ -55,7 +55,7 @@ from careplan.interview_form import (
     plain_message,
     show_value,
 )
-from careplan.interview_state import (
+from careplan.interview.partial import (
     State,
     build_data,
     follow_up_answers,
@@ -71,9 +71,9 @@ if TYPE_CHECKING:
     from prompt_toolkit.input import Input
     from prompt_toolkit.output import Output
 
-    from careplan.library import Library
     from careplan.plan import Plan, PlanItem
     from careplan.practice import Practice
+    from careplan.rules.library import Library
 
 IDLE_GC_AFTER = 0.05  # seconds after a prompt appears
 WIDTH = 78
@@ -202,8 +202,8 @@ class _Background:
     def _run(self) -> None:
         self.go.wait()
         try:
-            from careplan.library import load_library
-            from careplan.rules import build_plan
+            from careplan.rules.engine import build_plan
+            from careplan.rules.library import load_library
 
             if self.library is None:
                 self.library = load_library(*self.libraries)
@@ -214,8 +214,8 @@ class _Background:
             self.library_ready.set()
         try:
             if self.render:
+                from careplan.documents.pdf import warm_up
                 from careplan.pipeline import write_plan_pdf
-                from careplan.render import warm_up
 
                 warm_up()
                 del write_plan_pdf
@@ -583,7 +583,7 @@ class _Interview:
             intake = Intake.model_validate(provisional(self.form, self.answers, self.today))
         except ValidationError:
             return None
-        from careplan.rules import build_plan
+        from careplan.rules.engine import build_plan
 
         plan = build_plan(intake, library)
         names = [b.name for b in intake.babies]
@@ -1070,7 +1070,7 @@ def _finish(
     library = interview.background.get_library(wait=True)
     if library is None:  # pragma: no cover - get_library(wait=True) raises instead
         raise CareplanError(["the strategy library could not be loaded"])
-    from careplan.rules import build_plan
+    from careplan.rules.engine import build_plan
 
     plan = build_plan(intake, library)
     result = InterviewResult(intake=intake, output=state.output, plan=plan, asked=interview.asked)
