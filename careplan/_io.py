@@ -12,6 +12,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 PRIVATE_FILE = 0o600
 PRIVATE_FOLDER = 0o700
@@ -71,3 +72,12 @@ def write_private(target: str | Path, content: bytes | Callable[[Path], None]) -
         temp.unlink(missing_ok=True)
         raise
     return target
+
+
+def load_yaml(text: str) -> Any:
+    """Safe YAML, read with PyYAML's C parser when it is built in (several times faster), else the Python one.
+    Raises yaml.YAMLError."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader

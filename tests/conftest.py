@@ -1,11 +1,21 @@
 from __future__ import annotations
 
+import atexit
 import copy
 import json
+import os
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+# careplan's cache (parser tables, compiled libraries) goes to a folder of this test session, not the user's, set
+# before careplan is imported; subprocesses inherit it.
+if "CAREPLAN_CACHE" not in os.environ:
+    os.environ["CAREPLAN_CACHE"] = tempfile.mkdtemp(prefix="careplan-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["CAREPLAN_CACHE"], True)
 
 from careplan.intake import Intake
 from careplan.rules.library import Library, load_library
@@ -85,3 +95,4 @@ def write_json(tmp_path: Path):  # type: ignore[no-untyped-def]
         return path
 
     return write
+

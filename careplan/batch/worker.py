@@ -133,9 +133,10 @@ def _context(settings: Settings, plan_type: str = "relactation") -> tuple[Librar
 def _fresh(settings: Settings) -> None:
     """A long-lived worker (Dask) may serve batches whose templates changed in between: start clean."""
     if _seen_digest and _seen_digest[-1] != settings.digest:
-        from careplan import render, templating
+        from careplan import templating
+        from careplan.documents import pdf
 
-        render.reset()
+        pdf.reset()
         templating.forget()
         _context.cache_clear()
     _seen_digest[:] = [settings.digest]

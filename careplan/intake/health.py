@@ -10,12 +10,12 @@ from functools import cache
 from importlib.resources import files
 from typing import Annotated, Literal
 
-import yaml
 from pydantic import (
     Field,
     model_validator,
 )
 
+from careplan._io import load_yaml
 from careplan.intake.common import Answer, IntakeModel, red_flags
 
 # --------------------------------------------------------------------------------------------------------------
@@ -120,7 +120,7 @@ def medicine_lexicon() -> dict[str, tuple[str, ...]]:
     The list is data (``careplan/intake/medicine_names.yaml``) so a practice can read it; matching is by whole word,
     case-insensitive.
     """
-    raw = yaml.safe_load((files("careplan.intake") / "medicine_names.yaml").read_text(encoding="utf-8"))
+    raw = load_yaml((files("careplan.intake") / "medicine_names.yaml").read_text(encoding="utf-8"))
     return {str(name).lower(): tuple(classes) for name, classes in raw["names"].items()}
 
 

@@ -32,6 +32,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 from pydantic.fields import FieldInfo
 
+from careplan._io import load_yaml
 from careplan.errors import InputError, submodel
 from careplan.intake import Intake
 
@@ -786,7 +787,7 @@ def load_form(path: str | Path | None = None) -> Form:
     """Read and check a question file (the relactation plan type's by default)."""
     source = Path(path) if path is not None else form_path()
     try:
-        raw = yaml.safe_load(source.read_text(encoding="utf-8"))
+        raw = load_yaml(source.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise FormError([f"{source}: no such file"]) from None
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:

@@ -24,11 +24,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-import rule_engine
 from pydantic import BaseModel
-from rule_engine import DataType
 
-from careplan.intake import Baby, Intake
+from careplan import _cache
+
+_TABLES_CACHED = _cache.install_parser_tables()  # before rule-engine builds its parser (see careplan._cache)
+import rule_engine  # noqa: E402
+from rule_engine import DataType  # noqa: E402
+
+if not _TABLES_CACHED:
+    _cache.save_parser_tables()
+
+from careplan.intake import Baby, Intake  # noqa: E402
 
 #: The root symbols an expression may use, and the model each one is.
 ROOT_SYMBOLS: dict[str, Any] = {

@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from careplan._io import load_yaml
 from careplan.errors import CareplanError, LibraryError, field_path
 from careplan.plantypes import PlanType
 from careplan.rules.expressions import Compiled, ExpressionError, compile_expression
@@ -167,7 +168,7 @@ def _read_yaml(path: Path, label: str) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         raise LibraryError([f"{label}: cannot be read ({exc})"]) from None
     try:
-        return yaml.safe_load(text)
+        return load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
@@ -321,21 +322,33 @@ def _cross_check(library: Library, problems: list[str]) -> None:
 def load_library(*extra: str | Path, builtin: bool = True, plan_type: str = "relactation") -> Library:
     """Load a plan type's library (relactation by default) and then each folder in ``extra`` on top of it.
 
+    A library that loaded cleanly is kept, compiled, in careplan's cache folder (see :mod:`careplan._cache`), keyed
+    by the content of every file it was read from and of the code that reads it, so the next process skips the
+    parsing and type checks.
+
     Raises :class:`~careplan.errors.LibraryError` listing every problem found, one per line, each naming the
     file, the entry and the expression.
     """
+    from careplan import _cache
     from careplan.plantypes import load_plantype
 
-    library = Library()
-    problems: list[str] = []
+    kind = None
     if builtin:
         try:
-            library.plantype = load_plantype(plan_type)
+            kind = load_plantype(plan_type)
         except CareplanError as exc:
             raise LibraryError(exc.lines) from None
-        _load_folder(library.plantype.library, library.plantype.shown, library, problems)
-    for extra_folder in extra:
-        path = Path(extra_folder)
+    folders = [Path(f) for f in extra]
+    key = _cache_key(kind, folders)
+    if key is not None:
+        cached = _cache.read(key)
+        if isinstance(cached, Library):
+            return cached
+    library = Library(plantype=kind)
+    problems: list[str] = []
+    if kind is not None:
+        _load_folder(kind.library, kind.shown, library, problems)
+    for path in folders:
         if not path.is_dir():
             problems.append(f"{path}: not a folder")
             continue
@@ -344,7 +357,40 @@ def load_library(*extra: str | Path, builtin: bool = True, plan_type: str = "rel
         _cross_check(library, problems)
     if problems:
         raise LibraryError(problems)
+    if key is not None:
+        _cache.write(key, library)
     return library
+
+
+#: The code a compiled library depends on besides its YAML: a change to any of it is a new cache key.
+_CODE = ("rules/library.py", "rules/expressions.py", "intake/*.py", "plantypes/__init__.py", "_version.py")
+
+
+def _cache_key(kind: PlanType | None, folders: list[Path]) -> str | None:
+    """The name of this library's cache entry: a hash of every file it is read from and the code that reads it;
+    None when a folder cannot be read (the load reports it)."""
+    import hashlib
+    import sys
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(f"{sys.version}\0{version('rule-engine')}\0{version('pydantic')}".encode())
+    package = Path(__file__).resolve().parent.parent
+    code = sorted(path for pattern in _CODE for path in package.glob(pattern))
+    sources = [(kind.folder / "plantype.toml", kind.library)] if kind is not None else []
+    try:
+        for path in code:
+            digest.update(path.read_bytes())
+        for manifest, folder in sources:
+            digest.update(manifest.read_bytes())
+            folders = [folder, *folders]
+        for folder in folders:
+            digest.update(f"\0folder {folder.resolve()}".encode())
+            for path in _yaml_files(folder):
+                digest.update(f"\0{path.relative_to(folder).as_posix()}\0".encode())
+                digest.update(path.read_bytes())
+    except OSError:
+        return None
+    return f"library-{digest.hexdigest()[:32]}.pickle"
 
 
 def iter_texts(entry: Entry) -> Iterable[tuple[str, str, str]]:
