@@ -38,6 +38,7 @@ def one_run(variant: str, pause: float) -> dict[str, float]:
     from prompt_toolkit.output import DummyOutput
 
     from careplan.interview.session import StreamConsole, run_interview
+    from careplan.pipeline import PlanHooks
     from tests.test_interview_driver import keys, script_for
 
     expected = json.loads(FAMILY.read_text(encoding="utf-8"))
@@ -60,6 +61,7 @@ def one_run(variant: str, pause: float) -> dict[str, float]:
                 console=StreamConsole(open("/dev/null", "w")),  # noqa: SIM115 - lives as long as the run
                 check_terminal=False,
                 warm_up=variant == "warm",
+                hooks=PlanHooks.factory(),
             )
             total = time.perf_counter() - started
         assert result.pdf is not None

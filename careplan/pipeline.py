@@ -5,9 +5,11 @@ One public function, :func:`write_plan_pdf`. It only strings the single-purpose 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from careplan._io import write_private
 from careplan.documents.pdf import EmbeddedFile, Variant, render_pdf
@@ -17,6 +19,9 @@ from careplan.plan import Plan
 from careplan.practice import Practice
 from careplan.rules.engine import build_plan
 from careplan.rules.library import Library
+
+if TYPE_CHECKING:
+    from careplan.interview.hooks import RedFlag
 
 
 def render_file(
@@ -98,3 +103,89 @@ def write_plan_pdf(
     if html_output is not None:  # only once the PDF is safely written
         write_private(html_output, html.encode("utf-8"))
     return Rendered(plan=plan, pdf=output, html=html, warnings=warnings)
+
+
+class PlanHooks:
+    """The interview's hooks (:class:`careplan.interview.hooks.Hooks`): red flags from the rules, the PDF from the
+    pipeline. The library loads once, on first need; the practice file is read at once, so a bad one stops the
+    interview before the first question."""
+
+    def __init__(
+        self,
+        libraries: tuple[Path, ...] = (),
+        practice: Path | None = None,
+        render: bool = False,
+        *,
+        library: Library | None = None,
+    ) -> None:
+        import threading
+
+        from careplan.practice import load_practice
+
+        self.libraries = libraries
+        self.practice = load_practice(practice) if render else None
+        self._library = library
+        self._lock = threading.Lock()
+
+    @classmethod
+    def factory(cls, library: Library | None = None) -> Callable[[tuple[Path, ...], Path | None, bool], PlanHooks]:
+        """A factory for ``run_interview``; ``library`` when it is already loaded."""
+
+        def make(libraries: tuple[Path, ...], practice: Path | None, render: bool) -> PlanHooks:
+            return cls(libraries, practice, render, library=library)
+
+        return make
+
+    @property
+    def library(self) -> Library:
+        with self._lock:
+            if self._library is None:
+                from careplan.rules.library import load_library
+
+                self._library = load_library(*self.libraries)
+            return self._library
+
+    def load(self) -> None:
+        self.library  # noqa: B018 - loads it
+
+    def warm_up(self) -> None:
+        from careplan.documents.pdf import warm_up
+
+        warm_up()
+
+    def red_flags(self, intake: Intake) -> list[RedFlag]:
+        from careplan.interview.hooks import RedFlag
+
+        plan = build_plan(intake, self.library)
+        return [
+            RedFlag(
+                id=item.id,
+                kind=item.kind,
+                title=item.title,
+                text=item.text,
+                babies=tuple(item.babies),
+                reads=tuple(name for trace in item.trace for name in trace.values),
+            )
+            for item in plan.items()
+            if item.kind in ("urgent", "referral")
+        ]
+
+    def flag_roots(self, kinds: frozenset[str], entries: frozenset[str]) -> set[str]:
+        roots = {"consult", "babies"}  # ages count from the consult date and the birth dates
+        for rule in self.library.rules.values():
+            if rule.entry.kind in kinds or rule.entry.id in entries:
+                for compiled in (*rule.all.values(), *rule.any.values(), *rule.params.values()):
+                    roots |= {"babies" if r == "baby" else r for r in compiled.roots}
+        return roots
+
+    def write_pdf(self, intake: Intake, pdf: Path) -> list[str]:
+        from careplan.practice import load_practice
+
+        practice = self.practice if self.practice is not None else load_practice(None)
+        return write_plan_pdf(intake, pdf, library=self.library, practice=practice).warnings
+
+    def finish(self, intake: Intake) -> tuple[Plan, list[str]]:
+        from careplan.documents.plan_text import short_summary
+
+        plan = build_plan(intake, self.library)
+        return plan, short_summary(plan)

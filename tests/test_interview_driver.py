@@ -31,6 +31,7 @@ from careplan.intake import Intake
 from careplan.interview.form import GATE_VALUES, Form, Group, Question, builtin_form, split_key
 from careplan.interview.partial import flatten
 from careplan.interview.session import InterviewResult, StreamConsole, run_interview
+from careplan.pipeline import PlanHooks
 
 DOWN = "\x1b[B"
 ENTER = "\r"
@@ -123,6 +124,8 @@ def drive(
     with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
         pipe.send_text(text)
         pipe.close()
+        if "hooks" not in options:
+            options["hooks"] = PlanHooks.factory(options.pop("library", None))
         try:
             result = run_interview(
                 output, today=today, form=form, console=StreamConsole(screen), check_terminal=False, **options

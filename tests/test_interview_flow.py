@@ -15,6 +15,8 @@ from click.testing import CliRunner
 
 from careplan.cli import cli
 from careplan.errors import InputError
+from careplan.intake import Intake
+from careplan.interview.hooks import RedFlag
 from careplan.interview.partial import load_partial
 from careplan.interview.session import InterviewInterrupted, NoTerminal
 from careplan.rules.library import Library
@@ -187,30 +189,31 @@ def test_a_closed_terminal_loses_nothing(tmp_path: Path, library: Library) -> No
     assert normalised(second.written) == normalised(expected)
 
 
-def test_a_crash_loses_nothing(tmp_path: Path, library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
-    import careplan.interview.session as interview
+def test_a_crash_loses_nothing(tmp_path: Path, library: Library) -> None:
+    from careplan.pipeline import PlanHooks
 
     expected = example(FAMILIES["newborn losing weight"])
     script = script_for(expected)
     calls = {"n": 0}
-    real = interview._Interview.check_red_flags
 
-    def flaky(self: interview._Interview) -> None:
-        calls["n"] += 1
-        if calls["n"] == 6:
-            raise RuntimeError("boom: Mateo 3180 g")
-        real(self)
+    class Flaky(PlanHooks):
+        def red_flags(self, intake: Intake) -> list[RedFlag]:
+            calls["n"] += 1
+            if calls["n"] == 6:
+                raise RuntimeError("boom: Mateo 3180 g")
+            return super().red_flags(intake)
 
-    monkeypatch.setattr(interview._Interview, "check_red_flags", flaky)
+    def flaky(libraries: tuple[Path, ...], practice: Path | None, render: bool) -> Flaky:
+        return Flaky(libraries, practice, render, library=library)
+
     out = tmp_path / "intake.json"
-    first = drive(script, today=consult_day(expected), output=out, library=library)
+    first = drive(script, today=consult_day(expected), output=out, hooks=flaky)
     assert isinstance(first.error, InterviewInterrupted) and first.error.exit_code == 130
     assert "unexpected error RuntimeError" in first.error.lines[0]
     assert "Mateo" not in " ".join(first.error.lines)  # the error's text may hold health data: not shown
     saved = load_partial(tmp_path / "intake.partial.json")
     done = len(saved.answers)
     assert done > 0
-    monkeypatch.setattr(interview._Interview, "check_red_flags", real)
     rest = script[done:]
     second = drive(rest, today=consult_day(expected), resume=first.error.partial, library=library)
     assert second.error is None, second.screen
@@ -428,10 +431,11 @@ def test_run_interview_without_terminal_raises(tmp_path: Path, monkeypatch: pyte
     import io
 
     from careplan.interview.session import run_interview
+    from careplan.pipeline import PlanHooks
 
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
     with pytest.raises(NoTerminal):
-        run_interview(tmp_path / "i.json")
+        run_interview(tmp_path / "i.json", hooks=PlanHooks.factory())
 
 
 # --------------------------------------------------------------------------------------------------------------

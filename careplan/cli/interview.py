@@ -35,13 +35,20 @@ def interview(
     Example: careplan interview -o intake.json --render --practice practice.toml
     """
     from careplan.interview.session import run_interview
+    from careplan.pipeline import PlanHooks
 
     if resume is not None and previous is not None:
         raise click.UsageError("--resume and --from cannot be used together")
     if send and not (render and practice is not None):
         raise click.UsageError("--email needs --render and --practice (with an [smtp] section)")
     result = run_interview(
-        output, resume=resume, previous=previous, render=render, practice=practice, libraries=libraries
+        output,
+        resume=resume,
+        previous=previous,
+        render=render,
+        practice=practice,
+        libraries=libraries,
+        hooks=PlanHooks.factory(),
     )
     if send and result.pdf is not None and practice is not None:
         from careplan.cli.email import send_rendered

@@ -7,7 +7,6 @@ blank. A practice may put its own templates in a folder; they are searched befor
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -186,7 +185,3 @@ def used_characters(html: str) -> set[int]:
     """The code points that appear as text in the document (used to pick which fonts to load)."""
     text = re.sub(r"<[^>]*>", " ", html)
     return {ord(c) for c in text}
-
-
-def plan_summary_json(plan: Plan) -> str:  # pragma: no cover - debugging aid
-    return json.dumps(plan.model_dump(mode="json"), indent=2)

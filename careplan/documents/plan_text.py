@@ -127,3 +127,25 @@ def explain_text(plan: Plan) -> str:
         out.append(f"EXCLUDED    {exclusion.id}{who}: {exclusion.reason} (by {exclusion.by})")
         out.append(f"    sources: {'; '.join(s.id for s in exclusion.sources)}")
     return "\n".join(out) + "\n"
+
+
+SUMMARY_WIDTH = 78
+
+
+def short_summary(plan: Plan) -> list[str]:
+    """The plan in a few lines: urgent items first (with what to do), then referrals, then the rest by section."""
+    lines = ["", f"Plan for {plan.parent_name} ({', '.join(plan.baby_names)}): {len(plan.items())} items"]
+    urgent = [i for i in plan.items() if i.kind == "urgent"]
+    referrals = [i for i in plan.items() if i.kind == "referral"]
+    for item in urgent:
+        lines.append(f"!! URGENT: {item.title}")
+        lines += textwrap.wrap(item.text, SUMMARY_WIDTH, initial_indent="   ", subsequent_indent="   ")
+    for item in referrals:
+        lines.append(f"-> {item.title}")
+    for section in plan.sections:
+        rest = [i for i in section.items if i.kind not in ("urgent", "referral")]
+        if rest:
+            lines.append(f"   {section.title}: {len(rest)} item{'s' if len(rest) != 1 else ''}")
+    if plan.exclusions:
+        lines.append(f"   Left out on purpose: {len(plan.exclusions)}")
+    return lines

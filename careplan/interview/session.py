@@ -55,6 +55,7 @@ from careplan.interview.form import (
     plain_message,
     show_value,
 )
+from careplan.interview.hooks import Hooks, HooksFactory
 from careplan.interview.partial import (
     State,
     build_data,
@@ -71,9 +72,6 @@ if TYPE_CHECKING:
     from prompt_toolkit.input import Input
     from prompt_toolkit.output import Output
 
-    from careplan.plan import Plan, PlanItem
-    from careplan.practice import Practice
-    from careplan.rules.library import Library
 
 IDLE_GC_AFTER = 0.05  # seconds after a prompt appears
 WIDTH = 78
@@ -159,7 +157,7 @@ class _Draft:
 class InterviewResult:
     intake: Intake
     output: Path
-    plan: Plan
+    plan: Any  # the plan the hooks built (a careplan.plan.Plan from the CLI's hooks)
     pdf: Path | None = None
     asked: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
@@ -171,25 +169,15 @@ class InterviewResult:
 
 
 class _Background:
-    """Loads the library, then (for a render) imports WeasyPrint, off the prompt path."""
+    """Runs the hooks' loading (the library; then, for a PDF, the renderer's warm-up) off the prompt path."""
 
-    def __init__(
-        self,
-        libraries: tuple[Path, ...],
-        render: bool,
-        warm_up: bool,
-        library: Library | None = None,
-        freeze: bool = True,
-    ) -> None:
-        self.libraries = libraries
+    def __init__(self, hooks: Hooks, render: bool, warm_up: bool, freeze: bool = True) -> None:
+        self.hooks = hooks
         self.render = render and warm_up
         self.freeze = freeze
-        self.library: Library | None = library
         self.error: BaseException | None = None
         self.warm_up_error: BaseException | None = None
-        self.library_ready = threading.Event()
-        if library is not None:
-            self.library_ready.set()
+        self.loaded = threading.Event()
         self.done = threading.Event()
         self.go = threading.Event()
         self.thread = threading.Thread(target=self._run, name="careplan-interview-warm-up", daemon=True)
@@ -202,23 +190,14 @@ class _Background:
     def _run(self) -> None:
         self.go.wait()
         try:
-            from careplan.rules.engine import build_plan
-            from careplan.rules.library import load_library
-
-            if self.library is None:
-                self.library = load_library(*self.libraries)
-            del build_plan
+            self.hooks.load()
         except BaseException as exc:  # reported when the library is needed
             self.error = exc
         finally:
-            self.library_ready.set()
+            self.loaded.set()
         try:
             if self.render:
-                from careplan.documents.pdf import warm_up
-                from careplan.pipeline import write_plan_pdf
-
-                warm_up()
-                del write_plan_pdf
+                self.hooks.warm_up()
         except BaseException as exc:  # the render itself will report it
             self.warm_up_error = exc
         finally:
@@ -228,16 +207,17 @@ class _Background:
                 gc.freeze()
             self.done.set()
 
-    def get_library(self, wait: bool) -> Library | None:
-        if not wait and not self.library_ready.is_set():
-            return None
+    def ready(self, wait: bool) -> bool:
+        """Whether the hooks have loaded; with ``wait``, wait for them (and raise what stopped them)."""
+        if not wait and not self.loaded.is_set():
+            return False
         self.start()
-        self.library_ready.wait()
+        self.loaded.wait()
         if self.error is not None:
             if wait:
                 raise self.error
-            return None
-        return self.library
+            return False
+        return True
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -253,10 +233,8 @@ class _Interview:
         console: Console,
         background: _Background,
         today: date,
-        practice: Practice | None = None,
     ) -> None:
         self.form = form
-        self.practice = practice
         self.drafts: list[_Draft] = []
         self.state = state
         self.console = console
@@ -576,57 +554,45 @@ class _Interview:
     # -- red flags ------------------------------------------------------------------------------------------
 
     def current_flags(self, wait: bool) -> list[Flag] | None:
-        library = self.background.get_library(wait)
-        if library is None:
+        if not self.background.ready(wait):
             return None
         try:
             intake = Intake.model_validate(provisional(self.form, self.answers, self.today))
         except ValidationError:
             return None
-        from careplan.rules.engine import build_plan
-
-        plan = build_plan(intake, library)
         names = [b.name for b in intake.babies]
         walk = self.form.walk(self.answers)
         flags = []
-        for item in plan.items():
-            if item.kind not in self.form.red_flag_kinds and item.id not in self.form.red_flag_entries:
+        for raised in self.background.hooks.red_flags(intake):
+            if raised.kind not in self.form.red_flag_kinds and raised.id not in self.form.red_flag_entries:
                 continue
-            babies = [i for i, name in enumerate(names) if name in item.babies] or list(range(len(names)))
-            if self._answered(item, babies, walk.implied):
-                flags.append(Flag(item.id, item.title, item.text, tuple(item.babies)))
+            babies = [i for i, name in enumerate(names) if name in raised.babies] or list(range(len(names)))
+            if self._answered(raised.reads, babies, walk.implied):
+                flags.append(Flag(raised.id, raised.title, raised.text, raised.babies))
         return flags
 
-    def _answered(self, item: PlanItem, babies: list[int], implied: dict[str, Any]) -> bool:
+    def _answered(self, reads: tuple[str, ...], babies: list[int], implied: dict[str, Any]) -> bool:
         """Only raise a flag once the answers it rests on were given (an unanswered count reads as unknown)."""
-        for trace in item.trace:
-            for name in trace.values:
-                root, _, rest = name.partition(".")
-                parts = tuple(rest.split(".")) if rest else ()
-                paths: list[Path_] = (
-                    [("babies", i, *parts) for i in babies] if root == "baby" else [(root, *parts)]
-                )
-                for path in paths:
-                    node = self.form.by_path.get(tuple(p for p in path if isinstance(p, str)))
-                    if not isinstance(node, Question):
-                        continue  # a computed value: it follows from answered fields
-                    key = dotted(path)
-                    if key not in self.answers and f"{key}#gate" not in self.answers and key not in implied:
-                        return False
+        for name in reads:
+            root, _, rest = name.partition(".")
+            parts = tuple(rest.split(".")) if rest else ()
+            paths: list[Path_] = [("babies", i, *parts) for i in babies] if root == "baby" else [(root, *parts)]
+            for path in paths:
+                node = self.form.by_path.get(tuple(p for p in path if isinstance(p, str)))
+                if not isinstance(node, Question):
+                    continue  # a computed value: it follows from answered fields
+                key = dotted(path)
+                if key not in self.answers and f"{key}#gate" not in self.answers and key not in implied:
+                    return False
         return True
 
     def flag_roots(self) -> set[str]:
         """The parts of the intake the red-flag rules read (any answer elsewhere cannot change a red flag)."""
         if self._flag_roots is None:
-            library = self.background.get_library(wait=False)
-            if library is None:
+            if not self.background.ready(wait=False):
                 return set()
-            roots = {"consult", "babies"}  # ages count from the consult date and the birth dates
-            for rule in library.rules.values():
-                if rule.entry.kind in self.form.red_flag_kinds or rule.entry.id in self.form.red_flag_entries:
-                    for compiled in (*rule.all.values(), *rule.any.values(), *rule.params.values()):
-                        roots |= {"babies" if r == "baby" else r for r in compiled.roots}
-            self._flag_roots = roots
+            kinds, entries = frozenset(self.form.red_flag_kinds), frozenset(self.form.red_flag_entries)
+            self._flag_roots = self.background.hooks.flag_roots(kinds, entries)
         return self._flag_roots
 
     def check_red_flags(self) -> None:
@@ -722,7 +688,7 @@ class _Interview:
     def draft(self) -> None:
         """Render the PDF for the intake as it stands, in the background: if it is saved unchanged, the PDF is
         on disk the moment the consultant confirms."""
-        if not self.state.render or not self.background.render or self.practice is None:
+        if not self.state.render or not self.background.render:
             return
         try:
             intake = Intake.model_validate(build_data(self.form, self.answers))
@@ -744,17 +710,14 @@ class _Interview:
         if before is not None:
             before.join()  # one render at a time
         self.background.done.wait()
-        library = self.background.library
-        if library is None or self.practice is None:
+        if self.background.error is not None:
             return
         try:
-            from careplan.pipeline import write_plan_pdf
-
-            rendered = write_plan_pdf(intake, draft.path, library=library, practice=self.practice)
+            warnings = self.background.hooks.write_pdf(intake, draft.path)
         except Exception:  # the render after confirming reports it
             draft.path.unlink(missing_ok=True)
             return
-        draft.warnings = list(rendered.warnings)
+        draft.warnings = list(warnings)
         draft.ok = True
 
     def use_draft(self, intake: Intake, pdf: Path) -> list[str] | None:
@@ -970,7 +933,7 @@ def run_interview(
     render: bool = False,
     practice: Path | None = None,
     libraries: tuple[Path, ...] = (),
-    library: Library | None = None,
+    hooks: HooksFactory,
     form: Form | None = None,
     today: date | None = None,
     input: Input | None = None,
@@ -982,7 +945,8 @@ def run_interview(
 ) -> InterviewResult:
     """Run the interview and write the intake to ``output`` (and the PDF beside it with ``render``).
 
-    ``library`` is the strategy library if already loaded (otherwise it loads in the background); ``input``,
+    ``hooks`` makes the red flags, the plan and the PDF (the CLI gives :meth:`careplan.pipeline.PlanHooks.factory`;
+    what they need loads in the background); ``input``,
     ``output_device`` and ``console`` replace the terminal (tests); ``warm_up=False`` leaves WeasyPrint to be
     imported at the end (to measure what the warm-up saves).
 
@@ -996,13 +960,9 @@ def run_interview(
     if check_terminal and input is None:
         _check_terminal()
     state = _start_state(output, resume, previous, render, practice, libraries, form, console)
-    loaded_practice: Practice | None = None
-    if state.render:
-        from careplan.practice import load_practice
-
-        loaded_practice = load_practice(state.practice)
-    background = _Background(tuple(Path(p) for p in state.libraries), state.render, warm_up, library)
-    interview = _Interview(form, state, console, background, today, loaded_practice)
+    settings = (tuple(Path(p) for p in state.libraries), Path(state.practice) if state.practice else None)
+    background = _Background(hooks(*settings, state.render), state.render, warm_up)
+    interview = _Interview(form, state, console, background, today)
     if state.answers:
         save_partial(state)
     session: contextlib.AbstractContextManager[Any] = contextlib.nullcontext()
@@ -1038,7 +998,7 @@ def run_interview(
         if sys.exc_info()[0] is not None:
             interview.discard_drafts(wait=10)
     confirmed_at = clock()
-    return _finish(interview, loaded_practice, started, confirmed_at, clock)
+    return _finish(interview, started, confirmed_at, clock)
 
 
 def _stopped(interview: _Interview, why: str | None) -> InterviewInterrupted:
@@ -1056,7 +1016,6 @@ def _stopped(interview: _Interview, why: str | None) -> InterviewInterrupted:
 
 def _finish(
     interview: _Interview,
-    practice: Practice | None,
     started: float,
     confirmed_at: float,
     clock: Callable[[], float],
@@ -1067,28 +1026,22 @@ def _finish(
     state.partial.unlink(missing_ok=True)
     console.say("")
     console.say(f"Intake written: {state.output}", "ok")
-    library = interview.background.get_library(wait=True)
-    if library is None:  # pragma: no cover - get_library(wait=True) raises instead
-        raise CareplanError(["the strategy library could not be loaded"])
-    from careplan.rules.engine import build_plan
-
-    plan = build_plan(intake, library)
+    interview.background.ready(wait=True)
+    plan, summary = interview.background.hooks.finish(intake)
     result = InterviewResult(intake=intake, output=state.output, plan=plan, asked=interview.asked)
     pdf: Path | None = None
     if state.render:
-        from careplan.pipeline import write_plan_pdf
-
         interview.background.start()
         pdf = state.output.with_suffix(".pdf")
         warnings = interview.use_draft(intake, pdf)
         if warnings is None:
             interview.background.done.wait()
-            warnings = write_plan_pdf(intake, pdf, library=library, practice=practice or _default_practice()).warnings
+            warnings = interview.background.hooks.write_pdf(intake, pdf)
         result.pdf = pdf
         result.timings["to_pdf"] = clock() - confirmed_at
         for warning in sorted(set(warnings)):
             console.say(f"warning: {warning}", "warn")
-    for line in plan_summary(plan):
+    for line in summary:
         console.say(line, "alert" if line.startswith("!!") else "")
     if pdf is not None:
         console.say(f"PDF written: {pdf} ({result.timings['to_pdf']:.2f} s after the last answer)", "ok")
@@ -1108,28 +1061,3 @@ def _as_question(node: Any) -> Question:
     if not isinstance(node, Question):
         raise TypeError("expected a question")
     return node
-
-
-def _default_practice() -> Practice:
-    from careplan.practice import load_practice
-
-    return load_practice(None)
-
-
-def plan_summary(plan: Plan) -> list[str]:
-    """The plan in a few lines: urgent items first (with what to do), then referrals, then the rest by section."""
-    lines = ["", f"Plan for {plan.parent_name} ({', '.join(plan.baby_names)}): {len(plan.items())} items"]
-    urgent = [i for i in plan.items() if i.kind == "urgent"]
-    referrals = [i for i in plan.items() if i.kind == "referral"]
-    for item in urgent:
-        lines.append(f"!! URGENT: {item.title}")
-        lines += textwrap.wrap(item.text, WIDTH, initial_indent="   ", subsequent_indent="   ")
-    for item in referrals:
-        lines.append(f"-> {item.title}")
-    for section in plan.sections:
-        rest = [i for i in section.items if i.kind not in ("urgent", "referral")]
-        if rest:
-            lines.append(f"   {section.title}: {len(rest)} item{'s' if len(rest) != 1 else ''}")
-    if plan.exclusions:
-        lines.append(f"   Left out on purpose: {len(plan.exclusions)}")
-    return lines
