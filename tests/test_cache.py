@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from careplan import _cache
+from careplan.intake import load_intake
 from careplan.rules.library import _cache_key, load_library
-from tests.conftest import make_intake
+from tests.conftest import EXAMPLES, make_intake
 
 GOOD = """
 entries:
@@ -41,8 +42,12 @@ def test_a_library_is_cached_and_read_back_the_same(cache: Path) -> None:
     assert entries[0].stat().st_mode & 0o777 == 0o600 and cache.stat().st_mode & 0o777 == 0o700
     again = load_library()
     assert again is not first and again.rules.keys() == first.rules.keys()
-    intake = make_intake()
-    assert build_plan(intake, again) == build_plan(intake, first)
+    # Every example, and medicines named through the `$words` builtin: the cached library evaluates the same.
+    medicines = {"health.medications": [{"name": "citalopram"}, {"name": "clarithromycin"}, {"name": "Zyxor"}]}
+    intakes = [load_intake(path) for path in EXAMPLES]
+    intakes += [make_intake(**medicines, **{"goals.prescription_discussion": "yes"})]
+    for intake in intakes:
+        assert build_plan(intake, again) == build_plan(intake, first)
 
 
 def test_a_changed_practice_file_is_a_new_entry(cache: Path, tmp_path: Path) -> None:

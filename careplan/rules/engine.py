@@ -120,123 +120,161 @@ def _sources(library: Library, ids: list[str]) -> list[SourceRef]:
     return [SourceRef(id=i, citation=library.sources[i].citation) for i in ids if i in library.sources]
 
 
+@dataclass
+class _Kept:
+    """What survives the exclusions: the firings to show by entry, what was left out, and per baby the entries
+    that hold the amounts and whether the step-down entry fired."""
+
+    firings: dict[str, list[_Firing]] = field(default_factory=dict)
+    exclusions: dict[tuple[str, str], Exclusion] = field(default_factory=dict)
+    held: dict[str, list[str]] = field(default_factory=dict)
+    step_down: set[str] = field(default_factory=set)
+
+
+class _Build:
+    """One plan being built: evaluate every entry, apply the exclusions, group twins, place items in sections."""
+
+    def __init__(self, intake: Intake, library: Library) -> None:
+        self.intake = intake
+        self.library = library
+        requested = intake.parent.preferred_language
+        written = {lang for rule in library.rules.values() for lang in rule.entry.text}
+        self.language = next((lang for lang in (requested, requested.split("-")[0]) if lang in written), "en")
+
+    def evaluate(self) -> list[_Firing]:
+        firings: list[_Firing] = []
+        for rule_id in sorted(self.library.rules):
+            rule = self.library.rules[rule_id]
+            babies = self.intake.babies if rule.per_baby else [self.intake.youngest_baby]
+            for baby in babies:
+                firing = _evaluate(rule, self.intake, baby)
+                if firing is not None:
+                    firings.append(firing)
+        return firings
+
+    def values(self, firing: _Firing) -> dict[str, Any]:
+        who = [firing.baby] if firing.baby is not None else self.intake.babies
+        return {"baby_name": _names(who), "parent_name": self.intake.parent.name, **firing.params}
+
+    def removed(self, firings: list[_Firing]) -> dict[tuple[str, str | None], _Removed]:
+        """(target entry, baby name or None for all) -> why it is left out, from the exclusions that fired."""
+        removed: dict[tuple[str, str | None], _Removed] = {}
+        for firing in firings:
+            entry = firing.rule.entry
+            for target in entry.excludes:
+                key = (target, firing.baby.name if firing.baby is not None else None)
+                if key not in removed:
+                    reason = _fill(entry.exclusion_reason, self.language, self.values(firing)) or ""
+                    removed[key] = _Removed(reason=reason, by=entry.id)
+        return removed
+
+    def keep(self, firings: list[_Firing], step_down_entry: str | None) -> _Kept:
+        removed = self.removed(firings)
+        kept = _Kept(held={b.name: [] for b in self.intake.babies})
+        everyone = [b.name for b in self.intake.babies]
+        for firing in firings:
+            entry = firing.rule.entry
+            if entry.kind == "exclusion":
+                continue
+            names = [firing.baby.name] if firing.baby is not None else []
+            why_out = _excluded(removed, firing)
+            if why_out is not None:
+                if entry.kind not in ("urgent", "referral"):  # those are superseded by a more urgent item
+                    self.leave_out(kept, firing, why_out, names)
+                continue
+            if entry.holds_amounts:
+                for name in names or everyone:
+                    kept.held[name].append(entry.id)
+            if entry.id == step_down_entry:
+                kept.step_down.update(names or everyone)
+            kept.firings.setdefault(entry.id, []).append(firing)
+        return kept
+
+    def leave_out(self, kept: _Kept, firing: _Firing, why_out: _Removed, names: list[str]) -> None:
+        entry = firing.rule.entry
+        title = _fill(entry.title, self.language, self.values(firing)) or entry.id
+        key = (entry.id, title)
+        if key in kept.exclusions:
+            previous = kept.exclusions[key]
+            kept.exclusions[key] = previous.model_copy(update={"babies": previous.babies + names})
+            return
+        by_entry = self.library.rules[why_out.by].entry
+        kept.exclusions[key] = Exclusion(
+            id=entry.id,
+            title=title,
+            reason=why_out.reason,
+            by=why_out.by,
+            sources=_sources(self.library, by_entry.sources),
+            babies=names,
+        )
+
+    def items(self, kept: _Kept) -> list[PlanItem]:
+        items = []
+        for group in kept.firings.values():
+            for firing, babies in _together(group, self.intake.babies):
+                entry = firing.rule.entry
+                filled = self.values(firing) | {"baby_name": _names(babies)} if babies else self.values(firing)
+                items.append(
+                    PlanItem(
+                        id=entry.id,
+                        kind=entry.kind,
+                        urgency=entry.urgency,
+                        section=entry.plan_section,
+                        title=_fill(entry.title, self.language, filled) or entry.id,
+                        text=_fill(entry.text, self.language, filled) or "",
+                        why=_fill(entry.why, self.language, filled),
+                        because=_fill(entry.because, self.language, filled),
+                        clinician_note=entry.clinician_note,
+                        sources=_sources(self.library, entry.sources),
+                        rules=entry.rules,
+                        babies=[b.name for b in babies],
+                        trace=[t for f in group for t in f.traces] if len(babies) > 1 else firing.traces,
+                    )
+                )
+        return items
+
+    def sections(self, items: list[PlanItem]) -> list[PlanSection]:
+        order = {entry_id: rule.entry.priority for entry_id, rule in self.library.rules.items()}
+        first = list(KIND_SECTIONS.values())
+        section_ids = first + [s.id for s in self.library.sections if s.id not in first]
+        sections = []
+        for section_id in section_ids:
+            here = sorted((i for i in items if i.section == section_id), key=lambda i: (order[i.id], i.id, i.babies))
+            if here:
+                section = self.library.section(section_id)
+                title = _local(section.title, self.language) or section.id
+                sections.append(
+                    PlanSection(id=section.id, title=title, intro=_local(section.intro, self.language), items=here)
+                )
+        return sections
+
+
+def _excluded(removed: dict[tuple[str, str | None], _Removed], firing: _Firing) -> _Removed | None:
+    entry_id = firing.rule.entry.id
+    if firing.baby is None:
+        return next((r for (t, _), r in removed.items() if t == entry_id), None)
+    return removed.get((entry_id, firing.baby.name)) or removed.get((entry_id, None))
+
+
 def build_plan(intake: Intake, library: Library) -> Plan:
-    """Build the care plan for ``intake`` from ``library``."""
+    """Build the care plan for ``intake`` from ``library``: evaluate every entry, apply the exclusions, group
+    twins, place the items in their sections, then add the parts the plan type computes."""
     if library.plantype is not None and library.plantype.id != intake.plan_type:
         raise LibraryError(
             [f"the intake is a {intake.plan_type!r} intake, but the library is for {library.plantype.id!r}"]
         )
-    requested = intake.parent.preferred_language
-    written = {lang for rule in library.rules.values() for lang in rule.entry.text}
-    language = next((lang for lang in (requested, requested.split("-")[0]) if lang in written), "en")
-    firings: list[_Firing] = []
-    for rule_id in sorted(library.rules):
-        rule = library.rules[rule_id]
-        babies = intake.babies if rule.per_baby else [intake.youngest_baby]
-        for baby in babies:
-            firing = _evaluate(rule, intake, baby)
-            if firing is not None:
-                firings.append(firing)
-
-    def values(firing: _Firing) -> dict[str, Any]:
-        who = [firing.baby] if firing.baby is not None else intake.babies
-        return {"baby_name": _names(who), "parent_name": intake.parent.name, **firing.params}
-
-    # Exclusions: (target id, baby name or None for all) -> why
-    removed: dict[tuple[str, str | None], _Removed] = {}
-    for firing in firings:
-        entry = firing.rule.entry
-        for target in entry.excludes:
-            key = (target, firing.baby.name if firing.baby is not None else None)
-            if key not in removed:
-                reason = _fill(entry.exclusion_reason, language, values(firing)) or ""
-                removed[key] = _Removed(reason=reason, by=entry.id)
-
-    def excluded(firing: _Firing) -> _Removed | None:
-        entry_id = firing.rule.entry.id
-        if firing.baby is None:
-            return next((r for (t, _), r in removed.items() if t == entry_id), None)
-        return removed.get((entry_id, firing.baby.name)) or removed.get((entry_id, None))
-
-    items: list[PlanItem] = []
-    kept: dict[str, list[_Firing]] = {}
-    exclusions: dict[tuple[str, str], Exclusion] = {}
-    kept_step_down: set[str] = set()
+    build = _Build(intake, library)
     step_down_entry = library.plantype.step_down_entry if library.plantype is not None else None
-    held: dict[str, list[str]] = {b.name: [] for b in intake.babies}
-    for firing in firings:
-        entry = firing.rule.entry
-        if entry.kind == "exclusion":
-            continue
-        why_out = excluded(firing)
-        filled = values(firing)
-        baby_names = [firing.baby.name] if firing.baby is not None else []
-        if why_out is not None:
-            if entry.kind in ("urgent", "referral"):
-                continue  # superseded by a more urgent item, which says what to do
-            title = _fill(entry.title, language, filled) or entry.id
-            key = (entry.id, title)
-            if key in exclusions:
-                previous = exclusions[key]
-                exclusions[key] = previous.model_copy(update={"babies": previous.babies + baby_names})
-            else:
-                by_entry = library.rules[why_out.by].entry
-                exclusions[key] = Exclusion(
-                    id=entry.id,
-                    title=title,
-                    reason=why_out.reason,
-                    by=why_out.by,
-                    sources=_sources(library, by_entry.sources),
-                    babies=baby_names,
-                )
-            continue
-        if entry.holds_amounts:
-            for name in baby_names or [b.name for b in intake.babies]:
-                held[name].append(entry.id)
-        if entry.id == step_down_entry:
-            kept_step_down.update(baby_names or [b.name for b in intake.babies])
-        kept.setdefault(entry.id, []).append(firing)
+    kept = build.keep(build.evaluate(), step_down_entry)
+    sections = build.sections(build.items(kept))
+    return _assemble(intake, library, build.language, sections, kept)
 
-    for group in kept.values():
-        for firing, babies in _together(group, intake.babies):
-            entry = firing.rule.entry
-            filled = values(firing) | {"baby_name": _names(babies)} if babies else values(firing)
-            items.append(
-                PlanItem(
-                    id=entry.id,
-                    kind=entry.kind,
-                    urgency=entry.urgency,
-                    section=entry.plan_section,
-                    title=_fill(entry.title, language, filled) or entry.id,
-                    text=_fill(entry.text, language, filled) or "",
-                    why=_fill(entry.why, language, filled),
-                    because=_fill(entry.because, language, filled),
-                    clinician_note=entry.clinician_note,
-                    sources=_sources(library, entry.sources),
-                    rules=entry.rules,
-                    babies=[b.name for b in babies],
-                    trace=[t for f in group for t in f.traces] if len(babies) > 1 else firing.traces,
-                )
-            )
 
-    order = {entry_id: library.rules[entry_id].entry.priority for entry_id in library.rules}
-    first = list(KIND_SECTIONS.values())
-    section_ids = first + [s.id for s in library.sections if s.id not in first]
-    sections = []
-    for section_id in section_ids:
-        in_section = sorted((i for i in items if i.section == section_id), key=lambda i: (order[i.id], i.id, i.babies))
-        if not in_section:
-            continue
-        section = library.section(section_id)
-        sections.append(
-            PlanSection(
-                id=section.id,
-                title=_local(section.title, language) or section.id,
-                intro=_local(section.intro, language),
-                items=in_section,
-            )
-        )
-
+def _assemble(intake: Intake, library: Library, language: str, sections: list[PlanSection], kept: _Kept) -> Plan:
+    """The plan: the sections, what was left out, and the computed parts the plan type asks for."""
+    requested = intake.parent.preferred_language
+    kept_step_down, held = kept.step_down, kept.held
+    exclusions = kept.exclusions
     computed = library.plantype.computed if library.plantype is not None else ()
     feeding = (
         [feeding_plan(intake, baby, baby.name in kept_step_down, held[baby.name]) for baby in intake.babies]

@@ -185,7 +185,20 @@ def words(items: list[str] | tuple[str, ...]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-CONTEXT = rule_engine.Context(type_resolver=_type_resolver, resolver=_resolver)
+class _Context(rule_engine.Context):  # type: ignore[misc]
+    """careplan's one rule-engine context. A compiled library is cached with pickle (careplan._cache): every
+    reference to the context is stored as a reference to this module's CONTEXT, so a library read back from the
+    cache evaluates with the live context (its `$words` builtin and resolvers) rather than a partial copy."""
+
+    def __reduce__(self) -> tuple[Any, tuple[()]]:
+        return (_context, ())
+
+
+def _context() -> _Context:
+    return CONTEXT
+
+
+CONTEXT = _Context(type_resolver=_type_resolver, resolver=_resolver)
 # `$words(list)` joins a list of strings for a sentence, so a text can name medicines or herbs.
 CONTEXT.builtins = rule_engine.builtins.Builtins.from_defaults(
     values={"words": words},
