@@ -32,21 +32,13 @@ from pydantic import ValidationError
 from pypdf import PasswordType, PdfReader
 
 from careplan.intake import Intake
+from careplan.mail.credentials import PASSPHRASE_ALPHABET, new_passphrase, resolve_password
+from careplan.mail.keys import intake_key, message_id_for, plan_key
 from careplan.mail.ledger import LEDGER_NAME, Ledger
-from careplan.mail.send import (
-    ATTACHMENT_NAME,
-    PASSPHRASE_ALPHABET,
-    MailSetupError,
-    MailTemplateError,
-    SendResult,
-    intake_key,
-    message_id_for,
-    new_passphrase,
-    plan_key,
-    resolve_password,
-    send_plan,
-)
-from careplan.mail.transport import mask_address
+from careplan.mail.message import ATTACHMENT_NAME, MailTemplateError
+from careplan.mail.result import SendResult
+from careplan.mail.send import send_plan
+from careplan.mail.transport import MailSetupError, mask_address
 from careplan.pipeline import write_plan_pdf
 from careplan.practice import Practice, Smtp
 from careplan.rules.library import Library
@@ -249,7 +241,7 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Never the real data folder, never a password from the environment or the real keyring."""
     monkeypatch.setenv("CAREPLAN_DATA", str(tmp_path / "default-data"))
     monkeypatch.delenv("CAREPLAN_SMTP_PASSWORD", raising=False)
-    monkeypatch.setattr("careplan.mail.send._keyring_password", lambda user: None)
+    monkeypatch.setattr("careplan.mail.credentials._keyring_password", lambda user: None)
 
 
 def send(plan: Plan, settings: Practice, ledger: Ledger, sleeps: list[float], **options: Any) -> SendResult:
@@ -778,7 +770,8 @@ def test_settings_problems_are_reported_plainly(plans: dict[str, Plan], ledger: 
 def test_the_password_comes_from_the_environment_or_the_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
     smtp = Smtp(host="smtp.example.org", user=USER, from_address=FROM, password_env="CAREPLAN_TEST_PW")  # noqa: S106
     assert resolve_password(Smtp(host="smtp.example.org", from_address=FROM)) is None  # no user, no login
-    monkeypatch.setattr("careplan.mail.send._keyring_password", lambda user: "from-keyring" if user == USER else None)
+    keyring = {USER: "from-keyring"}
+    monkeypatch.setattr("careplan.mail.credentials._keyring_password", keyring.get)
     assert resolve_password(smtp) == "from-keyring"
     monkeypatch.setenv("CAREPLAN_TEST_PW", "from-env")
     assert resolve_password(smtp) == "from-env"

@@ -24,8 +24,8 @@ from pypdf import PdfReader
 
 from careplan.cli import cli
 from careplan.intake import Intake
+from careplan.mail.keys import intake_key, message_id_for, plan_key
 from careplan.mail.ledger import Ledger
-from careplan.mail.send import intake_key, message_id_for, plan_key
 from careplan.mail.transport import mask_address
 from careplan.pipeline import write_plan_pdf
 from careplan.practice import Practice
@@ -53,7 +53,7 @@ def _email_registered(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No real data folder or password."""
     monkeypatch.setenv("CAREPLAN_DATA", str(tmp_path / "default-data"))
     monkeypatch.delenv("CAREPLAN_SMTP_PASSWORD", raising=False)
-    monkeypatch.setattr("careplan.mail.send._keyring_password", lambda user: None)
+    monkeypatch.setattr("careplan.mail.credentials._keyring_password", lambda user: None)
 
 
 @pytest.fixture

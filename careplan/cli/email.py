@@ -15,13 +15,14 @@ from careplan.errors import ExitStatus
 
 if TYPE_CHECKING:
     from careplan.intake import Intake
-    from careplan.mail.send import RenderPlan, SendResult
+    from careplan.mail.result import SendResult
+    from careplan.mail.send import RenderPlan
     from careplan.practice import Practice
     from careplan.rules.library import Library
 
 
 def _show(result: SendResult) -> None:
-    from careplan.mail.send import report_lines
+    from careplan.mail.result import report_lines
 
     first, *rest = report_lines(result)
     click.echo(first, err=result.problem)

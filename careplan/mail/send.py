@@ -29,110 +29,32 @@ The rules it keeps:
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import io
-import os
 import re
-import secrets
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from email import policy
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.utils import formatdate
 from pathlib import Path
 from typing import Literal
 
 from careplan._io import private_folder, write_private
-from careplan.errors import CareplanError, TemplateError
+from careplan.errors import CareplanError
 from careplan.intake import Intake
+from careplan.mail.credentials import encrypt_pdf, new_passphrase, resolve_password
+from careplan.mail.keys import intake_key, message_id_for, normalise_address, plan_key
 from careplan.mail.ledger import Ledger, LedgerRow, default_data_folder
+from careplan.mail.message import ATTACHMENT_NAME, build_message, needs_smtputf8, smtp_settings
+from careplan.mail.result import SendResult, SendStatus, summary_line
 from careplan.mail.transport import MailSetupError, Progress, deliver, mask_address
 from careplan.practice import Practice, Smtp
-from careplan.templating import render_template
 
-__all__ = [
-    "ATTACHMENT_NAME",
-    "EmailOutcome",
-    "EmailRequest",
-    "MailSetupError",
-    "SendResult",
-    "data_folder",
-    "email_gate",
-    "email_intakes",
-    "ledger_status",
-    "new_passphrase",
-    "open_ledger",
-    "report_lines",
-    "resolve_password",
-    "send_plan",
-    "send_plans",
-]
-
-SendStatus = Literal["sent", "skipped-already-sent", "no-consent", "no-address", "failed", "unknown", "dry-run"]
-
-ATTACHMENT_NAME = "care-plan.pdf"
-KEYRING_SERVICE = "careplan"
 DEFAULT_ATTEMPTS = 4
 BACKOFF_SECONDS = 2.0
-DEFAULT_SUBJECT_NAME = "your lactation consultant"
-#: Digits and lower-case letters without the look-alikes 0/o, 1/l/i: easy to read out and to type.
-PASSPHRASE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # noqa: S105 - the characters, not a password
-PASSPHRASE_GROUPS = 5
-PASSPHRASE_GROUP_SIZE = 4  # 20 characters from 31: about 99 bits
 
 
 class PlanMismatch(CareplanError):
     """The PDF was not made from this intake."""
-
-
-class MailTemplateError(TemplateError):
-    """A message template (usually a practice's own) is broken or tried something the sandbox forbids."""
-
-
-@dataclass(frozen=True)
-class SendResult:
-    """What happened to one plan. ``passphrase`` (encrypted PDFs) is for the consultant's eyes only: show it once,
-    never log or store it. It is there whenever the message may have reached the parent (sent, unknown) and for a
-    dry run's preview."""
-
-    status: SendStatus
-    intake: str
-    recipient: str | None = None  # masked: r***@example.org
-    message_id: str | None = None
-    encrypted: bool = False
-    passphrase: str | None = field(default=None, repr=False)
-    detail: str | None = None
-    eml: Path | None = None
-    attempts: int = 0
-    sent_at: str | None = None
-    warnings: tuple[str, ...] = ()
-
-    @property
-    def problem(self) -> bool:
-        """True when the consultant must act: the plan failed, or whether it arrived is unknown."""
-        return self.status in ("failed", "unknown")
-
-    def describe(self) -> str:
-        """One line for the consultant, without the passphrase."""
-        to = f" to {self.recipient}" if self.recipient else ""
-        lock = "PDF encrypted" if self.encrypted else "PDF not encrypted, as the parent accepted"
-        tries = f"{self.attempts} attempt{'' if self.attempts == 1 else 's'}"
-        if self.status == "sent":
-            return f"{self.intake}: sent{to}; {lock}; {tries}"
-        if self.status == "dry-run":
-            return f"{self.intake}: dry run, nothing sent: wrote {self.eml} (would go{to}; {lock})"
-        if self.status == "skipped-already-sent":
-            return f"{self.intake}: not sent again: {self.detail}"
-        if self.status == "no-consent":
-            return f"{self.intake}: not sent: the intake records no consent to receive the plan by email"
-        if self.status == "no-address":
-            return f"{self.intake}: not sent: the intake has no email address for the parent"
-        if self.status == "unknown":
-            return f"{self.intake}: UNKNOWN whether it arrived{to}: {self.detail}"
-        return f"{self.intake}: FAILED{to}: {self.detail}"
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -149,101 +71,9 @@ def email_gate(intake: Intake) -> Literal["no-consent", "no-address"] | None:
     return None
 
 
-def normalise_address(address: str) -> str:
-    return address.strip().casefold()
-
-
-def plan_key(pdf: bytes, recipient: str) -> str:
-    """The ledger key: the plan PDF (unencrypted) and the address it goes to."""
-    digest = hashlib.sha256(pdf)
-    digest.update(b"\0" + normalise_address(recipient).encode("utf-8"))
-    return digest.hexdigest()
-
-
-def intake_key(intake: Intake, recipient: str) -> str:
-    """The same intake to the same address, whatever the PDF looks like (branding, careplan version)."""
-    digest = hashlib.sha256(b"careplan intake\0" + intake.model_dump_json().encode("utf-8"))
-    digest.update(b"\0" + normalise_address(recipient).encode("utf-8"))
-    return digest.hexdigest()
-
-
-def message_id_for(key: str, from_address: str, generation: int = 0) -> str:
-    """``<hash@domain-of-the-from-address>``, the same for every send of the same plan to the same person.
-
-    ``generation`` is above 0 only for an explicit resend of an encrypted plan whose first send is unknown: that
-    message carries a new password, so it must not be collapsed with the first by the parent's mail client."""
-    seed = f"careplan message-id\0{key}" + (f"\0resend {generation}" if generation else "")
-    digest = hashlib.sha256(seed.encode("ascii")).hexdigest()[:40]
-    domain = from_address.rpartition("@")[2]
-    try:
-        domain = domain.encode("idna").decode("ascii")
-    except UnicodeError:
-        domain = ""
-    if not re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?", domain):
-        domain = "careplan.invalid"
-    return f"<{digest}@{domain}>"
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # The password (SMTP) and the passphrase (PDF)
 # ---------------------------------------------------------------------------------------------------------------
-
-
-def resolve_password(smtp: Smtp) -> str | None:
-    """The SMTP password: from the environment variable ``smtp.password_env``, else the system keyring (service
-    "careplan", the SMTP user). None when the settings have no user (no login)."""
-    if smtp.user is None:
-        return None
-    value: str | None = os.environ.get(smtp.password_env) or None
-    if value is None:
-        value = _keyring_password(smtp.user)
-    if value is None:
-        raise MailSetupError(
-            [
-                f"no SMTP password for {smtp.user}: set the environment variable {smtp.password_env}, or store it in "
-                f"the system keyring (pip install keyring; then: keyring set {KEYRING_SERVICE} {smtp.user})"
-            ]
-        )
-    return value
-
-
-def _keyring_password(user: str) -> str | None:
-    try:
-        import keyring
-    except ImportError:
-        return None
-    try:
-        value: str | None = keyring.get_password(KEYRING_SERVICE, user)
-    except Exception:  # no usable backend, a locked keyring...: the message above says what to do
-        return None
-    return value or None
-
-
-def new_passphrase() -> str:
-    """A random password for the PDF, easy to read out by phone: ``k7wm-3x9p-…`` (5 groups of 4, ~99 bits)."""
-    groups = (
-        "".join(secrets.choice(PASSPHRASE_ALPHABET) for _ in range(PASSPHRASE_GROUP_SIZE))
-        for _ in range(PASSPHRASE_GROUPS)
-    )
-    return "-".join(groups)
-
-
-def encrypt_pdf(pdf: bytes, passphrase: str) -> bytes:
-    """A copy of ``pdf`` encrypted with AES-256 (never RC4); ``passphrase`` opens it. The original, the archival
-    PDF/A, is left as it is: PDF/A does not allow encryption."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.errors import DependencyError
-
-    try:
-        writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-        writer.encrypt(user_password=passphrase, owner_password=secrets.token_urlsafe(32), algorithm="AES-256")
-        out = io.BytesIO()
-        writer.write(out)
-    except DependencyError:
-        raise MailSetupError(
-            ["encrypting the PDF needs the cryptography package: pip install 'pypdf[crypto]'"]
-        ) from None
-    return out.getvalue()
 
 
 def check_plan_matches(intake: Intake, pdf: bytes, label: str) -> None:
@@ -269,78 +99,6 @@ def check_plan_matches(intake: Intake, pdf: bytes, label: str) -> None:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
-def sender_name(practice: Practice) -> str:
-    """Who the plan is from, in the subject and the greeting: the practice's name (or, where the practice file
-    leaves the placeholder name, the from name or "your lactation consultant")."""
-    name = practice.name
-    if name == Practice.model_fields["name"].default:
-        name = (practice.smtp.from_name if practice.smtp is not None else None) or DEFAULT_SUBJECT_NAME
-    return _one_line(name)
-
-
-def subject_for(practice: Practice) -> str:
-    return f"Your care plan from {sender_name(practice)}"
-
-
-def render_bodies(practice: Practice, *, encrypted: bool, language: str = "en") -> tuple[str, str]:
-    """The text and HTML bodies. The templates see the practice's details and whether the PDF is encrypted; never
-    the intake, the plan or the passphrase."""
-    context = {
-        "practice": practice,
-        "sender": sender_name(practice),
-        "encrypted": encrypted,
-        "attachment": ATTACHMENT_NAME,
-        "language": language,
-        "reply_to": practice.smtp.reply_to if practice.smtp is not None else None,
-    }
-    text, html = (
-        render_template(name, context, extra=practice.templates, what="email template", error=MailTemplateError)
-        for name in ("email.txt", "email.html")
-    )
-    return text, html
-
-
-def build_message(
-    practice: Practice, *, recipient: str, pdf: bytes, encrypted: bool, message_id: str, language: str = "en"
-) -> EmailMessage:
-    """The message: text and HTML bodies, the PDF attached as ``care-plan.pdf``; no Bcc header (copies go in the
-    envelope only)."""
-    smtp = _settings(practice)
-    text, html = render_bodies(practice, encrypted=encrypted, language=language)
-    message = EmailMessage()
-    message["Subject"] = subject_for(practice)
-    try:
-        message["From"] = Address(display_name=_one_line(smtp.from_name or practice.name), addr_spec=smtp.from_address)
-    except (ValueError, IndexError) as exc:
-        raise MailSetupError([f"smtp › from address: not a usable address ({type(exc).__name__})"]) from None
-    message["To"] = recipient
-    if smtp.reply_to:
-        message["Reply-To"] = smtp.reply_to
-    message["Date"] = formatdate(localtime=True)
-    message["Message-ID"] = message_id
-    message.set_content(text)
-    message.add_alternative(html, subtype="html")
-    message.add_attachment(pdf, maintype="application", subtype="pdf", filename=ATTACHMENT_NAME)
-    return message
-
-
-def _needs_smtputf8(*addresses: str | None) -> bool:
-    return any(a is not None and not a.isascii() for a in addresses)
-
-
-def _settings(practice: Practice) -> Smtp:
-    if practice.smtp is None:
-        raise MailSetupError(
-            [
-                "the practice file has no [smtp] section: add the server's host, security and from_address "
-                "(see `careplan practice init`)"
-            ]
-        )
-    return practice.smtp
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -390,7 +148,7 @@ def send_plan(
     Problems with one plan come back as a ``failed`` result; problems with the settings (no [smtp], no password,
     an unreadable CA file, plain SMTP off this computer) raise :class:`MailSetupError`.
     """
-    smtp = _settings(practice)
+    smtp = smtp_settings(practice)
     name = intake_name or pdf_path.name
     gate = email_gate(intake)
     if gate is not None:
@@ -446,7 +204,7 @@ def send_plan(
             message_id=message_id,
             language=intake.parent.preferred_language,
         )
-        smtputf8 = _needs_smtputf8(recipient, smtp.from_address, smtp.copy_to, smtp.reply_to)
+        smtputf8 = needs_smtputf8(recipient, smtp.from_address, smtp.copy_to, smtp.reply_to)
         wire = message.as_bytes(policy=policy.SMTPUTF8 if smtputf8 else policy.SMTP)
     except BaseException:
         if not dry_run:
@@ -609,8 +367,6 @@ def _record(action: Callable[..., None], *args: str) -> None:
 # The command
 # ---------------------------------------------------------------------------------------------------------------
 
-PASSPHRASE_NOTE = "read it to the parent by phone; it is shown only now and is not stored"  # noqa: S105
-
 
 @dataclass(frozen=True)
 class EmailRequest:
@@ -636,7 +392,7 @@ class EmailOutcome:
 
     @property
     def summary(self) -> str:
-        return _summary(self.results)
+        return summary_line(self.results)
 
 
 #: Makes the plan PDF for an intake at the path given (mail never renders: the caller brings the renderer).
@@ -679,7 +435,7 @@ def email_intakes(
     loaded = load_practice(practice_file)
     with open_ledger(loaded) as ledger:
         _warn_recovered(ledger, warn)
-        smtp = _settings(loaded)
+        smtp = smtp_settings(loaded)
         password = resolve_password(smtp) if not request.dry_run else None
         results = []
         for path in request.intakes:
@@ -753,28 +509,3 @@ def send_plans(
     return results
 
 
-def report_lines(result: SendResult) -> list[str]:
-    """What to show the consultant: the result, its warnings, and the PDF's password when there is one (the only
-    place it is ever shown). For ``careplan batch --email`` and ``careplan interview --render --email`` too."""
-    lines = [result.describe(), *(f"  warning: {warning}" for warning in result.warnings)]
-    if result.passphrase is not None:
-        if result.status == "dry-run":
-            lines.append(f"  password for this preview's PDF only (a real send makes a new one): {result.passphrase}")
-        else:
-            lines.append(f"  PDF password ({PASSPHRASE_NOTE}): {result.passphrase}")
-    return lines
-
-
-def _summary(results: list[SendResult]) -> str:
-    labels = {
-        "sent": "sent",
-        "dry-run": "written to the outbox",
-        "skipped-already-sent": "already sent",
-        "no-consent": "without consent",
-        "no-address": "without an address",
-        "failed": "failed",
-        "unknown": "unknown",
-    }
-    counts = {label: sum(1 for r in results if r.status == status) for status, label in labels.items()}
-    parts = [f"{count} {label}" for label, count in counts.items() if count]
-    return "email: " + (", ".join(parts) if parts else "nothing to do")
