@@ -23,19 +23,13 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from careplan.batch.executors import ExecutorSpecError, LocalPool, parse_executor, start_method
+from careplan.batch.fingerprint import settings_digest
+from careplan.batch.inputs import expand_inputs
+from careplan.batch.naming import assign_names, output_stem, slug
 from careplan.batch.progress import BarProgress, LineProgress, QuietProgress, progress_for
-from careplan.batch.run import (
-    STATE_DIR,
-    BatchReport,
-    Manifest,
-    assign_names,
-    expand_inputs,
-    locked,
-    output_stem,
-    run_batch,
-    settings_digest,
-    slug,
-)
+from careplan.batch.report import BatchReport
+from careplan.batch.run import run_batch
+from careplan.batch.state import STATE_DIR, Manifest, locked
 from careplan.cli import cli
 from careplan.errors import InputError
 from careplan.intake import extract_intake, load_intake, parse_intake, read_intake_bytes

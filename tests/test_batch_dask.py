@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from careplan.batch.executors import DaskPool
-from careplan.batch.run import STATE_DIR
+from careplan.batch.state import STATE_DIR
 from careplan.cli import cli
 from careplan.errors import CareplanError
 from careplan.synthetic import write_synthetic

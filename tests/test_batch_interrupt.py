@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from careplan.batch.run import STATE_DIR, run_batch
+from careplan.batch.run import run_batch
+from careplan.batch.state import STATE_DIR
 from careplan.batch.worker import RenderResult, RenderTask, render_task
 from careplan.synthetic import write_synthetic
 from tests.conftest import ROOT

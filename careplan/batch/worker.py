@@ -47,7 +47,7 @@ JOURNAL_SUFFIX = ".jsonl"
 @dataclass(frozen=True)
 class Settings:
     """What every plan of a batch shares. Paths are absolute; ``digest`` fingerprints all of it (see
-    :func:`careplan.batch.run.settings_digest`)."""
+    :func:`careplan.batch.fingerprint.settings_digest`)."""
 
     practice: str | None
     libraries: tuple[str, ...]
