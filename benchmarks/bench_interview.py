@@ -37,7 +37,8 @@ def one_run(variant: str, pause: float) -> dict[str, float]:
     from prompt_toolkit.input import create_pipe_input
     from prompt_toolkit.output import DummyOutput
 
-    from careplan.interview.session import StreamConsole, run_interview
+    from careplan.interview.console import StreamConsole
+    from careplan.interview.session import run_interview
     from careplan.pipeline import PlanHooks
     from tests.test_interview_driver import keys, script_for
 

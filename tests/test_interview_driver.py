@@ -28,9 +28,10 @@ from prompt_toolkit.output import DummyOutput
 from questionary.prompts.common import InquirerControl
 
 from careplan.intake import Intake
+from careplan.interview.console import StreamConsole
 from careplan.interview.form import GATE_VALUES, Form, Group, Question, builtin_form, split_key
 from careplan.interview.partial import flatten
-from careplan.interview.session import InterviewResult, StreamConsole, run_interview
+from careplan.interview.session import InterviewResult, run_interview
 from careplan.pipeline import PlanHooks
 
 DOWN = "\x1b[B"

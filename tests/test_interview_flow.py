@@ -18,7 +18,8 @@ from careplan.errors import InputError
 from careplan.intake import Intake
 from careplan.interview.hooks import RedFlag
 from careplan.interview.partial import load_partial
-from careplan.interview.session import InterviewInterrupted, NoTerminal
+from careplan.interview.session import InterviewInterrupted
+from careplan.interview.terminal import NoTerminal
 from careplan.rules.library import Library
 from tests.conftest import ROOT
 from tests.test_interview_driver import (

@@ -1,0 +1,249 @@
+"""One question: its heading, its prompt (select, checkbox, confirm or typed text, checked as typed), hints and
+suggestions."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from careplan.intake import Medication
+from careplan.interview.common import BACK, as_group, as_question
+from careplan.interview.form import (
+    GATE_LABELS,
+    MISSING,
+    AnswerError,
+    Group,
+    Question,
+    Slot,
+    dotted,
+    edit_text,
+    parse_answer,
+    show_value,
+)
+from careplan.interview.partial import (
+    build_data,
+    get_path,
+)
+from careplan.interview.terminal import (
+    collect_when_idle,
+)
+
+if TYPE_CHECKING:
+    pass
+
+if TYPE_CHECKING:
+    from careplan.interview.session import Interview
+
+
+class Asking:
+    """Asks one question of the session and returns the answer (or BACK)."""
+
+    def __init__(self, session: Interview) -> None:
+        self.session = session
+
+    def heading(self, slot: Slot) -> None:
+        marker = (slot.section.id, slot.items)
+        if (
+            self.session.last_heading is not None
+            and self.session.last_heading[0] == slot.section.id
+            and self.session.last_heading == marker
+        ):
+            return
+        if self.session.last_heading is None or self.session.last_heading[0] != slot.section.id:
+            self.session.console.say("")
+            self.session.console.say(f"── {slot.section.title} ──", "section")
+        if slot.items and (self.session.last_heading is None or self.session.last_heading[1] != slot.items):
+            self.session.console.say(self.item_title(slot), "item")
+        self.session.last_heading = marker
+
+    def item_title(self, slot: Slot) -> str:
+        noun, index = slot.items[-1]
+        group = self.session.form.by_path.get(tuple(p for p in slot.prefix[:-1] if isinstance(p, str)))
+        name = ""
+        if isinstance(group, Group) and group.spec.label:
+            value = self.session.answers.get(dotted((*slot.prefix, group.spec.label)))
+            label = self.session.form.by_path.get((*group.full, group.spec.label))
+            if value is not None and isinstance(label, Question):
+                name = f": {show_value(label, value)}"
+        return f"{noun.capitalize()} {index + 1}{name}"
+
+    def message(self, slot: Slot, text: str) -> str:
+        if slot.items:
+            noun, index = slot.items[-1]
+            return f"{noun.capitalize()} {index + 1} · {text}"
+        return text
+
+    def ask(self, slot: Slot) -> Any:
+        import questionary
+
+        self.heading(slot)
+        node = slot.node
+        current = self.session.answers.get(slot.key, MISSING)
+        if slot.kind == "add":
+            node = as_group(node)
+            text = node.spec.ask if slot.index == 0 and node.spec.ask else node.spec.add
+            add_default = current if isinstance(current, bool) else False
+            return self.prompt(questionary.confirm(self.message(slot, text), default=add_default))
+        if slot.kind == "gate":
+            labels = {**GATE_LABELS, **((node.spec.choices if isinstance(node, Group) else node.spec.gate) or {})}
+            text = node.spec.ask if node.spec.ask else ""
+            if node.spec.help:
+                self.session.console.say(f"  {node.spec.help}", "help")
+            choices = [questionary.Choice(labels[v], value=v) for v in ("some", "none", "unknown")]
+            default = current if current in labels else "unknown"
+            return self.prompt(self._select(self.message(slot, text), choices, default))
+        node = as_question(node)
+        if node.spec.help:
+            self.session.console.say(f"  {node.spec.help}", "help")
+        default = current if current is not MISSING else self.suggested(slot, node)
+        text = self.message(slot, node.spec.pick if node.gated and node.spec.pick else node.spec.ask)
+        hints = self.hints(slot, node)
+        if node.kind == "select":
+            choices = [questionary.Choice(label, value=value) for value, label in node.choices]
+            return self.prompt(self._select(text, choices, default, hints))
+        if node.kind == "checkbox":
+            ticked = default if isinstance(default, list) else []
+            choices = [questionary.Choice(label, value=value, checked=value in ticked) for value, label in node.choices]
+
+            def at_least_one(picked: list[Any]) -> bool | str:
+                if node.gated and not picked:
+                    return "Tick at least one (space), or press Ctrl-B and answer None"
+                return True
+
+            instruction = "(space to tick, Enter when done" + (f"; {'; '.join(hints)})" if hints else ")")
+            return self.prompt(
+                questionary.checkbox(text, choices=choices, validate=at_least_one, instruction=instruction)
+            )
+        if node.kind == "confirm":
+            return self.prompt(questionary.confirm(text, default=bool(default) if default is not MISSING else False))
+        return self.ask_text(slot, node, text, default, hints)
+
+    def _select(self, text: str, choices: list[Any], default: Any, hints: list[str] | None = None) -> Any:
+        import questionary
+
+        values = [c.value for c in choices]
+        instruction = "(number or arrows, Enter" + (f"; {'; '.join(hints)})" if hints else ")")
+        return questionary.select(
+            text,
+            choices=choices,
+            default=default if default in values else None,
+            use_shortcuts=len(choices) <= 35,
+            use_jk_keys=False,
+            instruction=instruction,
+        )
+
+    def ask_text(self, slot: Slot, node: Question, text: str, default: Any, hints: list[str]) -> Any:
+        import questionary
+
+        base_errors = self.session.errors(self.session.without(slot.key))
+
+        def validate(typed: str) -> bool | str:
+            try:
+                value = parse_answer(node, typed, self.session.today)
+            except AnswerError as exc:
+                message = f"{node.title}: {exc}"
+                if str(exc) == "is not in the expected form" and (node.info.description or node.spec.help):
+                    message += f" ({node.info.description or node.spec.help})"
+                return message
+            own = self.session.conflicts(slot, value, base_errors)[0]
+            return own[0] if own else True
+
+        instruction = f"({'; '.join(hints)})" if hints else None
+        typed = self.prompt(
+            questionary.text(text, default=edit_text(node, default), validate=validate, instruction=instruction)
+        )
+        if typed is BACK:
+            return BACK
+        return parse_answer(node, typed, self.session.today)
+
+    def hints(self, slot: Slot, node: Question) -> list[str]:
+        out: list[str] = []
+        if node.kind == "date":
+            out.append("YYYY-MM-DD or today")
+        if node.spec.input == "weight":
+            out.append("grams, or 3.4 kg, or 7 lb 6 oz")
+        elif node.spec.input == "weeks":
+            out.append("weeks, or 39+3")
+        if node.nullable and node.kind not in ("checkbox", "select"):
+            out.append("Enter to skip if not known")
+        if slot.key in self.session.state.previous:
+            out.append(f"last visit: {show_value(node, self.session.state.previous[slot.key])}")
+        if node.spec.hint:
+            shown = self.computed_hint(slot, node.spec.hint)
+            if shown:
+                out.append(shown)
+        return out
+
+    def computed_hint(self, slot: Slot, name: str) -> str | None:
+        item = self.item_data(slot)
+        if item is None:
+            return None
+        group = self.session.form.by_path.get(tuple(p for p in slot.prefix[:-1] if isinstance(p, str)))
+        if not isinstance(group, Group):
+            return None
+        try:
+            model = group.item_model.model_validate(item)
+            value = getattr(model, name)
+        except (ValidationError, ValueError):
+            return None
+        if isinstance(value, list):
+            if not value:
+                return None
+            value = ", ".join(str(v).replace("_", " ") for v in value)
+        if isinstance(model, Medication):
+            return f"careplan recognises: {value}"
+        return str(value)
+
+    def item_data(self, slot: Slot) -> dict[str, Any] | None:
+        if not slot.items:
+            return None
+        data = build_data(self.session.form, self.session.answers)
+        item = get_path(data, slot.prefix)
+        return item if isinstance(item, dict) else None
+
+    def suggested(self, slot: Slot, node: Question) -> Any:
+        spec = node.spec
+        if spec.default == "today" and node.kind == "date":
+            return self.session.today.isoformat()
+        if spec.default is not None:
+            return spec.default
+        if spec.default_from:
+            value = self.session.form.value_at(
+                self.session.form.resolve_template(spec.default_from, slot.prefix, self.session.answers),
+                self.session.answers,
+            )
+            if value is not MISSING and value is not None:
+                return value
+        default = node.model_default
+        return default
+
+    def prompt(self, question: Any) -> Any:
+        from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+
+        bindings = KeyBindings()
+
+        @bindings.add("c-b", eager=True)
+        def _back(event: Any) -> None:
+            event.app.exit(result=BACK)
+
+        app = question.application
+        app.key_bindings = merge_key_bindings([app.key_bindings, bindings]) if app.key_bindings else bindings
+        if self.session.idle_gc:
+            app.pre_run_callables.append(lambda: app.create_background_task(collect_when_idle()))
+        app.pre_run_callables.append(self._prompt_shown)
+        try:
+            return question.unsafe_ask()
+        finally:
+            self.session.answered_at = time.perf_counter()
+
+    def _prompt_shown(self) -> None:
+        """Timing: the prompt is on the screen (its application is running)."""
+        now = time.perf_counter()
+        if self.session.first_prompt_at is None:
+            self.session.first_prompt_at = now
+            self.session.background.start()
+        elif self.session.answered_at is not None:
+            self.session.gaps.append(now - self.session.answered_at)
+        self.session.answered_at = None
