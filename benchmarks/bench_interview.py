@@ -71,7 +71,7 @@ def one_run(variant: str, pause: float) -> dict[str, float]:
 
 
 def keys_all_but_last(keys, script):  # type: ignore[no-untyped-def]
-    from careplan.interview.form import builtin_form
+    from careplan.interview.loader import builtin_form
 
     form = builtin_form()
     return keys(form, script[:-1]), keys(form, script[-1:])

@@ -29,7 +29,8 @@ from questionary.prompts.common import InquirerControl
 
 from careplan.intake import Intake
 from careplan.interview.console import StreamConsole
-from careplan.interview.form import GATE_VALUES, Form, Group, Question, builtin_form, split_key
+from careplan.interview.form import GATE_VALUES, Form, Group, Question, split_key
+from careplan.interview.loader import builtin_form
 from careplan.interview.partial import flatten
 from careplan.interview.session import InterviewResult, run_interview
 from careplan.pipeline import PlanHooks

@@ -11,16 +11,10 @@ import pytest
 
 from careplan.errors import submodel
 from careplan.intake import Intake
-from careplan.interview.form import (
-    AnswerError,
-    FormError,
-    Group,
-    Question,
-    builtin_form,
-    load_form,
-    model_fields,
-    parse_answer,
-)
+from careplan.interview.answers import AnswerError, parse_answer
+from careplan.interview.fields import model_fields
+from careplan.interview.form import FormError, Group, Question
+from careplan.interview.loader import builtin_form, load_form
 from careplan.interview.partial import build_data, flatten
 from careplan.rules.library import Library
 from tests.conftest import EXAMPLES

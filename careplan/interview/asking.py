@@ -9,19 +9,10 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from careplan.intake import Medication
+from careplan.interview.answers import AnswerError, edit_text, parse_answer, show_value
 from careplan.interview.common import BACK, as_group, as_question
-from careplan.interview.form import (
-    GATE_LABELS,
-    MISSING,
-    AnswerError,
-    Group,
-    Question,
-    Slot,
-    dotted,
-    edit_text,
-    parse_answer,
-    show_value,
-)
+from careplan.interview.fields import MISSING
+from careplan.interview.form import GATE_LABELS, Group, Question, Slot, dotted
 from careplan.interview.partial import (
     build_data,
     get_path,

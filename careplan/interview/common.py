@@ -5,10 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from careplan.interview.form import (
-    Group,
-    Question,
-)
+from careplan.interview.form import Group, Question
 
 if TYPE_CHECKING:
     pass

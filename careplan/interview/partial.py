@@ -22,7 +22,8 @@ from pydantic import BaseModel
 from careplan._io import write_private
 from careplan.errors import InputError, submodel
 from careplan.intake import Intake
-from careplan.interview.form import MISSING, Form, Group, Path_, Question, dotted, split_key
+from careplan.interview.fields import MISSING
+from careplan.interview.form import Form, Group, Path_, Question, dotted, split_key
 
 PARTIAL_FORMAT = "careplan-interview-partial"
 PARTIAL_VERSION = 1

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from careplan.interview.answers import show_value
 from careplan.interview.common import BACK, as_group, as_question
-from careplan.interview.form import (
-    Group,
-    Slot,
-    dotted,
-    show_value,
-)
+from careplan.interview.form import Group, Slot, dotted
 
 if TYPE_CHECKING:
     pass

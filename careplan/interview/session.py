@@ -35,20 +35,16 @@ from pydantic import ValidationError
 from careplan._io import write_private
 from careplan.errors import CareplanError, Interrupted, field_path
 from careplan.intake import Intake, load_intake
+from careplan.interview.answers import plain_message
 from careplan.interview.asking import Asking
 from careplan.interview.background import Background, Draft
 from careplan.interview.common import BACK, Flag
 from careplan.interview.console import Console, TerminalConsole
 from careplan.interview.drafts import Drafts
 from careplan.interview.flags import Flags
-from careplan.interview.form import (
-    Form,
-    Slot,
-    builtin_form,
-    dotted,
-    plain_message,
-)
+from careplan.interview.form import Form, Slot, dotted
 from careplan.interview.hooks import HooksFactory
+from careplan.interview.loader import builtin_form
 from careplan.interview.partial import (
     State,
     build_data,

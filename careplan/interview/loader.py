@@ -1,0 +1,314 @@
+"""Reading a question file: every question checked against the intake model (its field, kind, choices and limits),
+every problem named by file and place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic.fields import FieldInfo
+
+from careplan._io import load_yaml
+from careplan.intake import Intake
+from careplan.interview.answers import plain_message
+from careplan.interview.fields import (
+    MISSING,
+    all_field_paths,
+    field_adapter,
+    field_kind,
+    length_limits,
+    list_item,
+    resolve,
+    resolve_through_lists,
+    unwrap_optional,
+)
+from careplan.interview.form import GATE_VALUES, Condition, Form, FormError, Group, Question, Section
+from careplan.interview.spec import ConditionSpec, FormSpec, GroupSpec, QuestionSpec, When
+
+DEFAULT_PLAN_TYPE = "relactation"
+
+
+def form_path(plan_type: str = DEFAULT_PLAN_TYPE) -> Path:
+    """A plan type's question file (its manifest names it; ``intake_forms/<type>/questions.yaml`` for careplan's
+    own)."""
+    from careplan.plantypes import load_plantype
+
+    kind = load_plantype(plan_type)
+    if kind.form is None:
+        raise FormError([f"plan type {plan_type!r} has no interview form"])
+    return kind.form
+
+
+@dataclass(eq=False)
+class Scope:
+    model: type[BaseModel]
+    rel_root: tuple[str, ...]  # this scope's list path from the intake root (for the order check)
+    parent: Scope | None
+    asked: dict[tuple[str, ...], int]  # paths asked so far in this scope (absolute for the root), with order
+
+
+class Loader:
+    def __init__(self, source: Path) -> None:
+        self.source = source
+        self.problems: list[str] = []
+        self.order = 0
+        self.by_path: dict[tuple[str, ...], Question | Group] = {}
+
+    def problem(self, where: str, message: str) -> None:
+        self.problems.append(f"{self.source.name}: {where}: {message}")
+
+    def load(self, spec: FormSpec) -> Form:
+        root = Scope(Intake, (), None, {})
+        sections = []
+        seen_ids: set[str] = set()
+        for section_spec in spec.sections:
+            if section_spec.id in seen_ids:
+                self.problem(f"section {section_spec.id}", "the section id is used twice")
+            seen_ids.add(section_spec.id)
+            section = Section(section_spec.id, section_spec.title)
+            section.nodes = self.nodes(section_spec.questions, section, root, f"section {section_spec.id}")
+            sections.append(section)
+        if self.problems:
+            raise FormError(self.problems)
+        return Form(
+            sections=sections,
+            red_flag_kinds=tuple(spec.red_flags.kinds),
+            red_flag_entries=tuple(spec.red_flags.entries),
+            source=self.source,
+            by_path=self.by_path,
+        )
+
+    def nodes(
+        self, specs: list[QuestionSpec | GroupSpec], section: Section, scope: Scope, where: str
+    ) -> list[Question | Group]:
+        out: list[Question | Group] = []
+        for spec in specs:
+            node: Question | Group | None
+            if isinstance(spec, GroupSpec):
+                node = self.group(spec, section, scope, where)
+            else:
+                node = self.question(spec, section, scope, where)
+            if node is not None:
+                out.append(node)
+        return out
+
+    def _field(self, scope: Scope, name: str, where: str) -> tuple[tuple[str, ...], type[BaseModel], FieldInfo] | None:
+        rel = tuple(name.split("."))
+        try:
+            owner, info = resolve(scope.model, rel)
+        except KeyError:
+            self.problem(where, f"'{name}' is not a field of {scope.model.__name__}")
+            return None
+        full = scope.rel_root + rel
+        if full in self.by_path:
+            self.problem(where, f"'{name}' is asked twice")
+            return None
+        return rel, owner, info
+
+    def question(self, spec: QuestionSpec, section: Section, scope: Scope, where: str) -> Question | None:
+        where = f"{where} › {spec.field}"
+        found = self._field(scope, spec.field, where)
+        if found is None:
+            return None
+        rel, owner, info = found
+        kind_values = field_kind(info.annotation)
+        if kind_values is None:
+            self.problem(where, "a list of items or a group of fields is asked with `group:`, not `field:`")
+            return None
+        kind, values = kind_values
+        base, nullable = unwrap_optional(info.annotation)
+        gated = nullable and kind == "checkbox"
+        adapter = field_adapter(info)
+        choices: list[tuple[Any, str]] = []
+        if kind in ("select", "checkbox"):
+            for value in spec.choices or {}:
+                if value not in values:
+                    legal = ", ".join(map(str, values))
+                    self.problem(where, f"choice '{value}' is not one of the model's values ({legal})")
+            labels = spec.choices or {}
+            choices = [(v, labels[v]) for v in labels if v in values]
+            choices += [(v, str(v).replace("_", " ").capitalize()) for v in values if v not in labels]
+        elif spec.choices:
+            self.problem(where, "choices are only for fields with a fixed set of values")
+        if (spec.gate or spec.pick) and not gated:
+            self.problem(where, "gate and pick are only for lists that may be unknown")
+        if spec.gate:
+            self._check_gate(spec.gate, where)
+        if (spec.input == "weight" and kind != "int") or (spec.input == "weeks" and kind != "float"):
+            self.problem(where, f"input '{spec.input}' does not fit a field of type {kind}")
+        if spec.hint is not None and not isinstance(getattr(scope.model, spec.hint, None), property):
+            self.problem(where, f"hint '{spec.hint}' is not a computed value of {scope.model.__name__}")
+        otherwise = MISSING
+        if "otherwise" in spec.model_fields_set:
+            otherwise = self._legal(adapter, spec.otherwise, where, "otherwise")
+        if spec.default is not None and not (kind == "date" and spec.default == "today"):
+            self._legal(adapter, spec.default, where, "default")
+        if spec.default_from is not None:
+            self._check_path(spec.default_from, scope, where)
+        when = self.conditions(spec.when, scope, where)
+        self.order += 1
+        question = Question(
+            spec=spec,
+            section=section,
+            rel=rel,
+            owner=owner,
+            info=info,
+            kind=kind,
+            nullable=nullable,
+            gated=gated,
+            choices=choices,
+            adapter=adapter,
+            when=when,
+            otherwise=otherwise,
+            order=self.order,
+            full=scope.rel_root + rel,
+        )
+        del base
+        self.by_path[scope.rel_root + rel] = question
+        scope.asked[rel] = self.order
+        return question
+
+    def group(self, spec: GroupSpec, section: Section, scope: Scope, where: str) -> Group | None:
+        where = f"{where} › {spec.group}"
+        found = self._field(scope, spec.group, where)
+        if found is None:
+            return None
+        rel, _owner, info = found
+        base, nullable = unwrap_optional(info.annotation)
+        item = list_item(base)
+        if not (isinstance(item, type) and issubclass(item, BaseModel)):
+            self.problem(where, "`group:` is for a list of items; ask this field with `field:`")
+            return None
+        if nullable and not spec.ask:
+            self.problem(where, "a list that may be unknown needs `ask` (the 'Any ...?' question)")
+        if spec.choices:
+            self._check_gate(spec.choices, where)
+        low, high = length_limits(info)
+        if low == 0 and not nullable and not spec.ask:
+            self.problem(where, "a list that may be empty needs `ask` (the 'Add a ...?' question)")
+        when = self.conditions(spec.when, scope, where)
+        self.order += 1
+        order = self.order
+        inner = Scope(item, scope.rel_root + rel, scope, {})
+        group = Group(
+            spec=spec,
+            section=section,
+            rel=rel,
+            item_model=item,
+            nullable=nullable,
+            min=low,
+            max=high,
+            nodes=[],
+            when=when,
+            order=order,
+            full=scope.rel_root + rel,
+        )
+        self.by_path[scope.rel_root + rel] = group
+        scope.asked[rel] = order
+        group.nodes = self.nodes(spec.questions, section, inner, where)
+        if spec.label is not None and spec.label not in item.model_fields:
+            self.problem(where, f"label '{spec.label}' is not a field of {item.__name__}")
+        return group
+
+    def _check_gate(self, labels: dict[str, str], where: str) -> None:
+        for value in labels:
+            if value not in GATE_VALUES:
+                self.problem(where, f"'{value}' is not one of {', '.join(GATE_VALUES)}")
+
+    def _legal(self, adapter: TypeAdapter[Any], value: Any, where: str, what: str) -> Any:
+        try:
+            return adapter.dump_python(adapter.validate_python(value), mode="json")
+        except ValidationError as exc:
+            self.problem(where, f"{what} {value!r} is not allowed: {plain_message(exc.errors()[0])}")
+            return MISSING
+
+    def _check_path(self, template: str, scope: Scope, where: str) -> None:
+        parts = tuple(p for p in template.lstrip("/").split(".") if not p.isdigit() and not p.startswith("{"))
+        model = Intake if template.startswith("/") else scope.model
+        try:
+            resolve_through_lists(model, parts)
+        except KeyError:
+            self.problem(where, f"'{template}' is not a field")
+
+    def conditions(self, when: When, scope: Scope, where: str) -> list[Condition]:
+        specs = [when] if isinstance(when, ConditionSpec) else list(when or [])
+        out = []
+        for spec in specs:
+            condition = self.condition(spec, scope, where)
+            if condition is not None:
+                out.append(condition)
+        return out
+
+    def condition(self, spec: ConditionSpec, scope: Scope, where: str) -> Condition | None:
+        where = f"{where} › when {spec.field}"
+        absolute = spec.field.startswith("/") or scope.parent is None
+        path = tuple(spec.field.lstrip("/").split("."))
+        full = path if absolute else scope.rel_root + path
+        node = self.by_path.get(full)
+        if node is None:
+            known = full in all_field_paths()
+            self.problem(where, "only a field asked before this question can be a condition" if known else
+                         f"'{spec.field}' is not a field")
+            return None
+        op = next(n for n in ("is_", "is_not", "includes_any", "more_than") if getattr(spec, n) is not None)
+        values: list[Any] = []
+        if isinstance(node, Group):
+            if op != "more_than":
+                self.problem(where, "a list of items can only be tested with more_than")
+        elif op == "more_than":
+            if node.kind not in ("int", "float", "checkbox"):
+                self.problem(where, "more_than needs a number or a list")
+        elif op == "includes_any":
+            if node.kind != "checkbox":
+                self.problem(where, "includes_any needs a list field")
+            legal = {v for v, _ in node.choices}
+            for value in spec.includes_any or []:
+                if value not in legal:
+                    self.problem(where, f"'{value}' is not one of the field's values")
+            values = list(spec.includes_any or [])
+        else:
+            for value in getattr(spec, op) or []:
+                if value is None and (node.nullable or node.gated):
+                    values.append(None)
+                    continue
+                if node.gated and value == []:
+                    values.append([])
+                    continue
+                legal = self._legal(node.adapter, value, where, "value")
+                if legal is not MISSING:
+                    values.append(legal)
+        return Condition(
+            path=path,
+            absolute=absolute,
+            op="is" if op == "is_" else op,
+            values=tuple(values),
+            number=spec.more_than,
+        )
+
+
+def load_form(path: str | Path | None = None) -> Form:
+    """Read and check a question file (the relactation plan type's by default)."""
+    source = Path(path) if path is not None else form_path()
+    try:
+        raw = load_yaml(source.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise FormError([f"{source}: no such file"]) from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise FormError([f"{source}: cannot be read ({type(exc).__name__})"]) from None
+    try:
+        spec = FormSpec.model_validate(raw)
+    except ValidationError as exc:
+        raise FormError(
+            [f"{source.name}: {'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors(include_url=False)]
+        ) from None
+    return Loader(source).load(spec)
+
+
+@cache
+def builtin_form() -> Form:
+    return load_form()

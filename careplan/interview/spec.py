@@ -1,0 +1,76 @@
+"""The question file's shape (intake_forms/<type>/questions.yaml), as Pydantic models: sections, groups, questions,
+conditions, red flags.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class ConditionSpec(Strict):
+    field: str
+    is_: Annotated[list[Any] | None, Field(alias="is")] = None
+    is_not: list[Any] | None = None
+    includes_any: list[Any] | None = None
+    more_than: float | None = None
+
+    @model_validator(mode="after")
+    def _one_operator(self) -> ConditionSpec:
+        given = [n for n in ("is_", "is_not", "includes_any", "more_than") if getattr(self, n) is not None]
+        if len(given) != 1:
+            raise ValueError("a condition needs exactly one of is, is_not, includes_any, more_than")
+        return self
+
+
+When = ConditionSpec | list[ConditionSpec] | None
+
+
+class QuestionSpec(Strict):
+    field: str
+    ask: str
+    help: str | None = None
+    choices: dict[str, str] | None = None
+    when: When = None
+    otherwise: Any = None
+    default: Any = None
+    default_from: str | None = None
+    input: Literal["weight", "weeks"] | None = None
+    hint: str | None = None
+    follow_up: Literal["fresh"] | None = None
+    gate: dict[str, str] | None = None
+    pick: str | None = None
+
+
+class GroupSpec(Strict):
+    group: str
+    item: str
+    label: str | None = None
+    ask: str | None = None
+    add: str
+    help: str | None = None
+    when: When = None
+    choices: dict[str, str] | None = None
+    questions: list[QuestionSpec | GroupSpec]
+
+
+class SectionSpec(Strict):
+    id: str
+    title: str
+    questions: list[QuestionSpec | GroupSpec]
+
+
+class RedFlagSpec(Strict):
+    kinds: list[Literal["urgent", "referral"]] = ["urgent"]
+    entries: list[str] = []
+
+
+class FormSpec(Strict):
+    version: Literal[1]
+    red_flags: RedFlagSpec = RedFlagSpec()
+    sections: list[SectionSpec]
