@@ -1,6 +1,7 @@
 # careplan: two commands on a fresh machine.
 #   make demo   installs everything (system libraries included) and shows a plan for an example intake
 #   make test   runs every test, lint (ruff) and type checks (mypy)
+#   make quick  the quick loop: lint, types and the tests not marked slow
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -15,7 +16,7 @@ SYSTEM_LIBS     := libpango-1.0.so.0 libpangoft2-1.0.so.0 libharfbuzz-subset.so.
 # The tests also look at PDFs as pictures (pdftoppm, from poppler-utils).
 TEST_PACKAGES   := poppler-utils
 
-.PHONY: demo test install system-deps test-deps schema clean
+.PHONY: demo test quick install system-deps test-deps schema clean
 
 demo: install
 	$(BIN)/careplan plan $(DEMO)
@@ -29,6 +30,12 @@ test: install test-deps
 	$(BIN)/careplan schema --check -o intake_forms/intake.schema.json
 	$(BIN)/careplan library check
 	$(BIN)/pytest
+
+# The quick loop while working: lint, types and every test not marked slow (under a minute).
+quick: install
+	$(BIN)/ruff check careplan tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/pytest -q -m "not slow"
 
 install: system-deps $(VENV)/.installed
 

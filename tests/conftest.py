@@ -18,6 +18,7 @@ if "CAREPLAN_CACHE" not in os.environ:
     atexit.register(shutil.rmtree, os.environ["CAREPLAN_CACHE"], True)
 
 from careplan.intake import Intake
+from careplan.plan import Plan, Schedule
 from careplan.rules.library import Library, load_library
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,3 +97,9 @@ def write_json(tmp_path: Path):  # type: ignore[no-untyped-def]
 
     return write
 
+
+
+def schedule_of(plan: Plan) -> Schedule:
+    """The plan's milk-removal schedule (every relactation plan has one)."""
+    assert plan.schedule is not None, "a relactation plan has a milk-removal schedule"
+    return plan.schedule

@@ -189,7 +189,7 @@ def full_text(pdf: str | Path | PdfReader) -> str:
 
 def lines(pdf: str | Path | PdfReader) -> list[tuple[int, str]]:
     """(page index, normalised line) for every non-empty extracted line."""
-    out = []
+    out: list[tuple[int, str]] = []
     for index, text in enumerate(page_texts(pdf)):
         out.extend((index, norm(line)) for line in text.splitlines() if norm(line))
     return out

@@ -19,7 +19,7 @@ def module_name(path: Path) -> str:
 
 def imports(path: Path) -> list[tuple[str, list[str], int]]:
     """(module imported, names taken from it, line) for every import in the file, at any depth."""
-    found = []
+    found: list[tuple[str, list[str], int]] = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             found += [(alias.name, [], node.lineno) for alias in node.names]

@@ -38,14 +38,14 @@ from careplan.synthetic import invalid_intake, synthetic_intake
 from tests.conftest import BASE_INTAKE, ROOT
 from tests.pdf_helpers import SRGB_LEAK_FILTER
 
-pytestmark = SRGB_LEAK_FILTER
+pytestmark = [SRGB_LEAK_FILTER, pytest.mark.slow]  # slow: starts worker processes and renders batches
 
 BAD_KINDS = ("malformed-json", "unknown-field", "born-after-consult")
 
 
 def latin_indices(count: int, seed: int = 0) -> list[int]:
     """Synthetic intakes whose parent's name has a Latin form (so the output name shows it)."""
-    found = []
+    found: list[int] = []
     index = 0
     while len(found) < count:
         if slug(synthetic_intake(index, seed)["parent"]["name"]):

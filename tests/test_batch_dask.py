@@ -21,6 +21,7 @@ from tests.pdf_helpers import SRGB_LEAK_FILTER
 distributed = pytest.importorskip("distributed")
 
 pytestmark = [
+    pytest.mark.slow,  # slow: starts a Dask cluster
     SRGB_LEAK_FILTER,
 ]
 

@@ -22,7 +22,7 @@ from careplan.synthetic import write_synthetic
 from tests.conftest import ROOT
 from tests.pdf_helpers import SRGB_LEAK_FILTER
 
-pytestmark = SRGB_LEAK_FILTER
+pytestmark = [SRGB_LEAK_FILTER, pytest.mark.slow]  # slow: kills and interrupts batch processes
 
 #: `careplan batch` in a new process (its own process group, as a terminal or a scheduler would start it).
 BATCH = [sys.executable, "-m", "careplan", "batch"]

@@ -45,6 +45,7 @@ from careplan.rules.library import Library
 from tests.conftest import make_intake
 
 PARENT = "Robin Quillfeather"
+CASEY: dict[str, Any] = {"parent.name": "Casey Brightwater"}  # another family
 BABY = "Marigold"
 ADDRESS = "robin.quill@example.org"
 OTHER_ADDRESS = "casey.bright@example.org"
@@ -94,7 +95,7 @@ def plans(tmp_path_factory: pytest.TempPathFactory, library: Library) -> dict[st
     intakes = {
         "plain": family(unencrypted=True),
         "encrypted": family(),
-        "other": family(address=OTHER_ADDRESS, **{"parent.name": "Casey Brightwater"}),
+        "other": family(address=OTHER_ADDRESS, **CASEY),
     }
     made = {}
     for name, intake in intakes.items():
@@ -352,7 +353,7 @@ def test_encrypted_unless_the_parent_accepted_unencrypted_email(
 
     reader = PdfReader(io.BytesIO(sent_pdf))
     assert reader.is_encrypted
-    encryption = reader.trailer["/Encrypt"]
+    encryption: Any = reader.trailer["/Encrypt"]
     assert (encryption["/V"], encryption["/R"]) == (5, 6)  # AES-256, never RC4
     assert reader.decrypt("not-the-password") == PasswordType.NOT_DECRYPTED
     assert reader.decrypt(result.passphrase)

@@ -32,6 +32,7 @@ from careplan.practice import Practice
 from careplan.rules.library import Library
 from tests.test_email import (
     ADDRESS,
+    CASEY,
     FROM,
     HEALTH_WORDS,
     OTHER_ADDRESS,
@@ -44,6 +45,8 @@ from tests.test_email import (
     server_context,
     smtp_servers,
 )
+
+pytestmark = pytest.mark.slow  # slow: renders plans and sends them to a real SMTP server
 
 SECRET = "Hunter2-never-print-me-4471"  # noqa: S105 - the test's SMTP password
 
@@ -109,7 +112,7 @@ def test_a_batch_is_sent_once_and_a_rerun_sends_nothing_twice(serve: Any, tmp_pa
     settings = write_practice(tmp_path, port)
     batch = [
         write_intake(tmp_path, "robin.json", family(unencrypted=True)),
-        write_intake(tmp_path, "casey.json", family(address=OTHER_ADDRESS, **{"parent.name": "Casey Brightwater"})),
+        write_intake(tmp_path, "casey.json", family(address=OTHER_ADDRESS, **CASEY)),
         write_intake(tmp_path, "no-consent.json", family(email_plan=False, address="jo@example.org")),
     ]
 
@@ -275,7 +278,7 @@ def test_settings_and_usage_problems(rendered: tuple[Path, Path], tmp_path: Path
         [intake, "--outbox", tmp_path / "out"],
         [intake, "--status"],
     ):
-        usage = email_cli(*args, "--practice", settings)
+        usage = email_cli(*map(str, args), "--practice", settings)
         assert usage.exit_code == 2, (args, usage.output)
 
 
@@ -303,10 +306,11 @@ def test_batch_email_sends_each_consenting_plan_once(serve: Any, tmp_path: Path)
     rerun of the batch sends nothing twice."""
     recorder, port = serve()
     settings = write_practice(tmp_path, port)
+    SAM: dict[str, Any] = {"parent.name": "Sam Other"}
     folder = tmp_path / "intakes"
     folder.mkdir()
     write_intake(folder, "a.json", family(unencrypted=True))
-    write_intake(folder, "b.json", family(email_plan=False, **{"parent.name": "Sam Other"}))
+    write_intake(folder, "b.json", family(email_plan=False, **SAM))
     args = ["batch", str(folder), "-o", str(tmp_path / "plans"), "--jobs", "1", "--practice", str(settings), "--email"]
     first = CliRunner().invoke(cli, args)
     assert first.exit_code == 0, first.output

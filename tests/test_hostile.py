@@ -54,7 +54,7 @@ from tests.pdf_helpers import (
     squash,
 )
 
-pytestmark = SRGB_LEAK_FILTER
+pytestmark = [SRGB_LEAK_FILTER, pytest.mark.slow]  # slow: renders hostile intakes and practice files to PDF
 
 SYSTEM_FILE = Path("/etc/passwd")
 #: A line of /etc/passwd that must never show up in a plan.

@@ -798,7 +798,7 @@ def _own_name(name: str, babies: list[dict[str, Any]]) -> str:
 @st.composite
 def intake_data(draw: st.DrawFn) -> dict[str, Any]:
     consult = draw(st.dates(date(2026, 1, 1), date(2026, 12, 31)))
-    babies = []
+    babies: list[dict[str, Any]] = []
     births = []
     for _ in range(draw(st.integers(1, 3))):
         birth = consult - timedelta(days=draw(st.integers(0, 730)))

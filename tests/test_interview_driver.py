@@ -107,7 +107,8 @@ class Run:
     @property
     def written(self) -> dict[str, Any]:
         assert self.result is not None, self.error
-        return json.loads(self.result.output.read_text(encoding="utf-8"))
+        written: dict[str, Any] = json.loads(self.result.output.read_text(encoding="utf-8"))
+        return written
 
 
 def drive(
@@ -174,4 +175,5 @@ def normalised(data: dict[str, Any]) -> dict[str, Any]:
             return sorted(items) if all(isinstance(v, str) for v in items) else items
         return value
 
-    return tidy(Intake.model_validate(data).model_dump(mode="json"))
+    tidied: dict[str, Any] = tidy(Intake.model_validate(data).model_dump(mode="json"))
+    return tidied

@@ -35,6 +35,8 @@ from tests.test_interview_driver import (
     script_for,
 )
 
+pytestmark = pytest.mark.slow  # slow: drives the whole interview with keystrokes, many times
+
 EXAMPLES = ROOT / "intake_forms" / "relactation" / "examples"
 FAMILIES = {
     "term baby, recent weaning": "01-recent-weaning-term-baby.json",

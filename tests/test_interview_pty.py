@@ -23,6 +23,8 @@ from careplan.rules.library import Library
 from tests.conftest import ROOT
 from tests.test_interview_driver import RAW, REVIEW, asked_keys, drive, keys_for, node_for, normalised, script_for
 
+pytestmark = pytest.mark.slow  # slow: the real interview in a pty
+
 CAREPLAN = str(Path(sys.executable).with_name("careplan"))
 FAMILY = ROOT / "intake_forms" / "relactation" / "examples" / "01-recent-weaning-term-baby.json"
 TIMEOUT = 30

@@ -77,7 +77,7 @@ def test_conditions_only_name_earlier_questions() -> None:
     for node in form.questions():
         for condition in node.when:
             scope = () if condition.absolute else node.full[: -len(node.rel)]
-            target = form.by_path[scope + condition.path]
+            target = form.by_path[tuple(str(p) for p in (*scope, *condition.path))]
             assert target.order < node.order
 
 

@@ -17,7 +17,7 @@ import html
 import math
 import re
 import string
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pyphen
@@ -29,7 +29,7 @@ from careplan.plan import Plan
 from careplan.rules.computed import FEEDING_SOURCES, SCHEDULE_SOURCES, STEP_DOWN_SOURCES
 from careplan.rules.engine import build_plan
 from careplan.rules.library import Library, iter_texts, load_library
-from tests.conftest import EXAMPLES, ROOT, make_intake
+from tests.conftest import EXAMPLES, ROOT, make_intake, schedule_of
 
 #: US school grade that parent-facing text must not exceed, by each formula.
 MAX_GRADE = 8.0
@@ -42,7 +42,7 @@ TEMPLATES = ROOT / "templates"
 _HYPHENATOR = pyphen.Pyphen(lang="en_US")
 
 #: Abbreviations whose full stop does not end a sentence. a.m. and p.m. end one only when a capital letter follows.
-_ABBREVIATIONS = [
+_ABBREVIATIONS: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
     (re.compile(r"\b([ap])\.m\.(?=\s+[A-Z])"), r"\1m."),
     (re.compile(r"\b([ap])\.m\.", re.IGNORECASE), r"\1m"),
     (re.compile(r"\be\.g\.|\bi\.e\.", re.IGNORECASE), lambda m: m.group(0).replace(".", "")),
@@ -58,7 +58,7 @@ _WORD = re.compile(r"[A-Za-z0-9]+(?:['’.,-][A-Za-z0-9]+)*")
 
 def _protect_abbreviations(text: str) -> str:
     for pattern, replacement in _ABBREVIATIONS:
-        text = pattern.sub(replacement, text)  # type: ignore[arg-type]
+        text = pattern.sub(replacement, text)
     return text
 
 
@@ -256,7 +256,8 @@ class _Filler(string.Formatter):
 
     def format_field(self, value: Any, format_spec: str) -> str:
         if isinstance(value, list):
-            return value[0] if len(value) == 1 else ", ".join(value[:-1]) + " and " + value[-1]
+            names = [str(v) for v in value]
+            return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
         return str(super().format_field(value, format_spec))
 
 
@@ -348,8 +349,8 @@ def _plan_texts() -> Iterator[tuple[str, str]]:
     """The texts of the example plans, each once, leaving out those already checked as library texts."""
     seen = {text for _, text in LIBRARY_TEXTS}
     for name, plan in EXAMPLE_PLANS:
-        found: list[tuple[str, str | None]] = [("schedule.note", plan.schedule.note)]
-        found += [("session.what", session.what) for session in plan.schedule.sessions]
+        found: list[tuple[str, str | None]] = [("schedule.note", schedule_of(plan).note)]
+        found += [("session.what", session.what) for session in schedule_of(plan).sessions]
         for feeding in plan.feeding:
             found.append(("feeding.basis", feeding.basis))
             found += [("feeding.note", note) for note in feeding.notes]

@@ -36,7 +36,7 @@ from careplan.pipeline import Rendered, write_plan_pdf
 from careplan.plan import Plan
 from careplan.practice import STARTER, Practice, load_practice
 from careplan.rules.library import Library
-from tests.conftest import EXAMPLES, ROOT, make_intake
+from tests.conftest import EXAMPLES, ROOT, make_intake, schedule_of
 from tests.pdf_helpers import (
     DAILY,
     EXPECT,
@@ -67,7 +67,7 @@ from tests.pdf_helpers import (
     xmp_attribute,
 )
 
-pytestmark = SRGB_LEAK_FILTER
+pytestmark = [SRGB_LEAK_FILTER, pytest.mark.slow]  # slow: renders every example to PDF and reads each back
 
 A4 = (595.28, 841.89)
 LETTER = (612.0, 792.0)
@@ -222,14 +222,14 @@ def test_schedule_and_feeding_plan_are_printed(examples: _Examples, stem: str) -
     daily = next(i for i, (_, line) in enumerate(found) if line == DAILY)
     after = [line for _, line in found[daily:]]
     text = full_text(pdf.reader)
-    if plan.schedule.kind == "comfort":
+    if schedule_of(plan).kind == "comfort":
         # Nursing for comfort: no timetable, only the note that says why.
         assert "Time What to do Done" not in after
         assert any(line.startswith("Nursing for comfort") for line in after)
-        assert squash(plan.schedule.note) in squash(text)
+        assert squash(schedule_of(plan).note) in squash(text)
     else:
         assert "Time What to do Done" in after
-        for session in plan.schedule.sessions:
+        for session in schedule_of(plan).sessions:
             assert any(line.startswith(session.time) for line in after), f"schedule time {session.time} missing"
     for feeding in plan.feeding:
         if feeding.current_supplement_ml is not None:

@@ -35,6 +35,8 @@ from careplan.rules.library import load_library
 from tests.conftest import make_intake
 from tests.intake_strategies import intakes
 
+pytestmark = pytest.mark.slow  # slow: builds plans for hundreds of generated intakes
+
 LIBRARY = load_library()
 
 #: Where a model's values are found in an intake (for make_intake) and in a trace.
@@ -276,6 +278,7 @@ def check_schedule(intake: Intake, plan: Plan) -> None:
     """6: comfort nursing has no timetable; an older child's night session follows the child; an emergency uses
     no equipment."""
     schedule = plan.schedule
+    assert schedule is not None, "a relactation plan has a milk-removal schedule"
     if intake.goals.goal == "comfort_nursing":
         assert schedule.kind == "comfort" and schedule.sessions == []
     else:
