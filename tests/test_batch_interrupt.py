@@ -28,6 +28,13 @@ pytestmark = [SRGB_LEAK_FILTER, pytest.mark.slow]  # slow: kills and interrupts 
 BATCH = [sys.executable, "-m", "careplan", "batch"]
 
 
+def _as_from_a_terminal() -> None:
+    """In the child, before careplan starts: Ctrl-C back to its default. A shell that starts a job in the
+    background (as a CI runner may) leaves SIGINT ignored, and Python then keeps ignoring it; a terminal never
+    does that to the command a consultant types."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_batch(inputs: Path, out: Path, *extra: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [*BATCH, str(inputs), "-o", str(out), *extra],
@@ -36,6 +43,7 @@ def start_batch(inputs: Path, out: Path, *extra: str) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        preexec_fn=_as_from_a_terminal,  # a test process with one thread: preexec_fn is safe here
     )
 
 
