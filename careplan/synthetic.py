@@ -9,6 +9,9 @@ numbers are in fictional ranges. The variety follows what a lactation practice s
 weeks or months, some newborns losing weight, preterm babies and twins, adoptive and non-gestational parents and
 grandparents, common conditions and medicines by their real names, allergies, unknown answers, every setting and
 jurisdiction, and families whose preferred language is not English (names in their own script).
+
+Long on purpose: most of it is tables of names and values; the generator's random draws are kept in one order so a
+seed always gives the same intakes.
 """
 
 from __future__ import annotations
@@ -283,7 +286,11 @@ def _baby(draw: _Draw, consult: date, birth: date, age_days: int, gestation: flo
 
 
 def synthetic_intake(index: int, seed: int = 0) -> dict[str, Any]:
-    """Intake number ``index`` of the series ``seed``: a dict ready for ``json.dumps``, always a valid intake."""
+    """Intake number ``index`` of the series ``seed``: a dict ready for ``json.dumps``, always a valid intake.
+
+    Long on purpose: the random draws happen in one fixed order, which is what makes a seed give the same
+    intakes every time.
+    """
     draw = _Draw(f"careplan-synthetic:{seed}:{index}")
     consult = FIRST_CONSULT + timedelta(days=draw.between(0, CONSULT_DAYS))
     people = draw.pick(_PEOPLE, _PEOPLE_WEIGHTS)

@@ -93,3 +93,23 @@ def test_no_private_name_crosses_a_module(path: Path) -> None:
                 n for n in names if n.startswith("_") and not n.endswith("__") and not (PACKAGE / f"{n}.py").exists()
             ]
             assert private == [], f"{module_name(path)}:{line} imports {private} from {module}"
+
+
+#: A module longer than this, or a function longer than FUNCTION_LINES, says why in its docstring.
+MODULE_LINES = 420
+FUNCTION_LINES = 60
+REASON = "Long on purpose:"
+
+
+@pytest.mark.parametrize("path", MODULES, ids=module_name)
+def test_long_modules_and_functions_say_why(path: Path) -> None:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    lines = len(path.read_text(encoding="utf-8").splitlines())
+    if lines > MODULE_LINES:
+        assert REASON in (ast.get_docstring(tree) or ""), f"{module_name(path)}: {lines} lines; split it or say why"
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            length = (node.end_lineno or node.lineno) - node.lineno + 1
+            if length > FUNCTION_LINES:
+                where = f"{module_name(path)}.{node.name}: {length} lines; split it or say why"
+                assert REASON in (ast.get_docstring(node) or ""), where

@@ -13,7 +13,7 @@ from careplan.errors import ExitStatus
 if TYPE_CHECKING:
     from careplan.intake import Intake
 
-Status = Literal["rendered", "skipped", "failed", "interrupted"]
+ItemStatus = Literal["rendered", "skipped", "failed", "interrupted"]
 
 
 
@@ -32,7 +32,7 @@ class Item:
 
     label: str  # as the user named it
     key: str  # absolute path
-    status: Status = "interrupted"
+    status: ItemStatus = "interrupted"
     output: str | None = None  # the PDF's name in the output folder
     seconds: float = 0.0
     messages: list[str] = field(default_factory=list)
@@ -61,7 +61,7 @@ class BatchReport:
     notes: list[str] = field(default_factory=list)
     workers: dict[str, WorkerStats] = field(default_factory=dict)  # by "host:pid"
 
-    def count(self, status: Status) -> int:
+    def count(self, status: ItemStatus) -> int:
         return sum(1 for item in self.items if item.status == status)
 
     @property

@@ -114,6 +114,9 @@ def run_batch(
 
     Raises :class:`~careplan.errors.CareplanError` only for problems that stop the whole batch (a broken practice
     file or library, an output folder another batch is using, an unreachable Dask scheduler).
+
+    Long on purpose: the steps of a batch (lock, clean up, triage, name, submit, fold the journals, save the
+    manifest) read in order here, each one call; the try/finally that saves the manifest has to wrap them all.
     """
     from careplan.batch.executors import GivenPool, open_pool, parse_executor
 

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from careplan.practice import Practice
     from careplan.rules.library import Library
 
-Status = Literal["rendered", "failed"]
+RenderStatus = Literal["rendered", "failed"]
 
 #: Journal files in the batch state folder: one per worker process, one JSON line per PDF written.
 JOURNAL_PREFIX = "journal-"
@@ -69,7 +69,7 @@ class RenderTask:
 @dataclass(frozen=True)
 class RenderResult:
     key: str
-    status: Status
+    status: RenderStatus
     seconds: float
     lines: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()

@@ -64,6 +64,8 @@ def batch(
       careplan batch 'exports/**/*.json' -o plans/ --report plans/report.json
 
       careplan batch intakes/ -o /shared/plans --executor dask://scheduler:8786
+
+    Long on purpose: click declares the options in the signature; the body is a few calls.
     """
     from careplan._io import write_private
     from careplan.batch.executors import ExecutorSpecError, parse_executor

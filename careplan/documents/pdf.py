@@ -217,6 +217,9 @@ def render_pdf(
     ``page_css`` is extra CSS for this document (colours, paper, running headers); ``created`` sets the document
     dates; ``embed`` lists files to attach (the intake); ``asset_folders`` are extra folders the fetcher may read
     (the practice's logo folder).
+
+    Long on purpose: the fetcher, the render, its warnings and the atomic write are one guarded sequence: a
+    failure anywhere leaves no file.
     """
     if variant not in VARIANTS:
         raise RenderError([f"unknown PDF variant {variant!r}; use one of: {', '.join(VARIANTS)}"])

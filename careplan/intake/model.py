@@ -356,70 +356,9 @@ class Intake(IntakeModel):
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Intake:
-        on = self.consult.date
-        # Each problem is reported at the field it concerns, on a line of its own.
-        problems: list[tuple[tuple[int | str, ...], str]] = []
+        from careplan.intake.checks import problems as cross_field_problems
 
-        def add(message: str, *loc: int | str) -> None:
-            problems.append((loc, message))
-
-        for index, baby in enumerate(self.babies):
-            number = index + 1
-            if baby.birth_date > on:
-                add(f"baby {number} is born after the consult date", "babies", index, "birth_date")
-            if baby.weighed_on is not None and baby.weighed_on > on:
-                add(f"baby {number}'s weight is dated after the consult", "babies", index, "weighed_on")
-            if baby.birth_date < date(on.year - 6, on.month, 1):
-                add(f"baby {number} is over 5 years old; check the birth date", "babies", index, "birth_date")
-        seen: dict[str, int] = {}
-        for index, baby in enumerate(self.babies):
-            key = " ".join(baby.name.split()).casefold()
-            if key in seen:
-                same = f"babies {seen[key]} and {index + 1} have the same name; give each baby its own name"
-                add(same, "babies", index, "name")
-            else:
-                seen[key] = index + 1
-        earliest_birth = min(b.birth_date for b in self.babies)
-        removal = self.lactation.last_milk_removal
-        if removal is not None:
-            if removal > on:
-                add("the last milk removal is dated after the consult", "lactation", "last_milk_removal")
-            if removal < earliest_birth:
-                before_birth = "the last milk removal is dated before the baby was born"
-                add(before_birth, "lactation", "last_milk_removal")
-        duration = self.lactation.duration_weeks
-        if duration is not None and duration * 7 > (on - earliest_birth).days + 7:
-            add("breastfeeding lasted longer than the baby's age", "lactation", "duration_weeks")
-        if self.parent.date_of_birth is not None:
-            if self.parent.date_of_birth > on:
-                add("the parent's date of birth is after the consult", "parent", "date_of_birth")
-            elif earliest_birth.year - self.parent.date_of_birth.year < 10:
-                add(
-                    "the parent's date of birth is less than 10 years before the baby's",
-                    "parent",
-                    "date_of_birth",
-                )
-        first = self.consult.first_visit
-        if first is not None and first > on:
-            add("the first visit is dated after this consult", "consult", "first_visit")
-        for index, entry in enumerate(self.progress):
-            if entry.date > on:
-                add("a follow-up is dated after the consult", "progress", index, "date")
-            if entry.baby > len(self.babies):
-                add(
-                    f"a follow-up names baby {entry.baby}, but there are {len(self.babies)}",
-                    "progress",
-                    index,
-                    "baby",
-                )
-            elif entry.date < self.babies[entry.baby - 1].birth_date:
-                add("a follow-up is dated before the baby's birth", "progress", index, "date")
-        if self.situation.return_to_work_date is not None and self.situation.returning_to_work == "no":
-            add(
-                "a return-to-work date is given but returning to work is 'no'",
-                "situation",
-                "return_to_work_date",
-            )
+        problems = cross_field_problems(self)
         if problems:
             # A ValidationError raised in a validator is merged into the outer one, each location kept.
             raise ValidationError.from_exception_data(

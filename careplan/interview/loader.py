@@ -111,6 +111,7 @@ class Loader:
         return rel, owner, info
 
     def question(self, spec: QuestionSpec, section: Section, scope: Scope, where: str) -> Question | None:
+        """Long on purpose: each line checks one thing about a question against its field in the intake model."""
         where = f"{where} › {spec.field}"
         found = self._field(scope, spec.field, where)
         if found is None:

@@ -22,7 +22,10 @@ class Review:
         self.session = session
 
     def review(self) -> None:
-        """Show every answer; change any; return once confirmed."""
+        """Show every answer; change any; return once confirmed.
+
+        Long on purpose: one loop: show the answers, read one choice, act on it.
+        """
         import questionary
 
         while True:

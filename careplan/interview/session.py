@@ -307,6 +307,9 @@ def run_interview(
 
     Raises :class:`InterviewInterrupted` (exit 130) when stopped before the end, with the answers saved;
     :class:`NoTerminal` without a terminal; :class:`~careplan.errors.InputError` for unreadable files.
+
+    Long on purpose: the interview's whole lifetime (terminal, saved state, hooks, signals, garbage collection)
+    and the one place where every way it can stop becomes a saved partial file.
     """
     form = form or builtin_form()
     console = console or TerminalConsole()

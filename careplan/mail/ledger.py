@@ -31,7 +31,7 @@ LEDGER_NAME = "send-ledger.sqlite3"
 SCHEMA_VERSION = 1
 MAX_ERROR_CHARS = 300
 
-Status = Literal["pending", "sent", "failed", "unknown"]
+LedgerStatus = Literal["pending", "sent", "failed", "unknown"]
 T = TypeVar("T")
 
 _SCHEMA = """
@@ -61,7 +61,7 @@ class LedgerError(CareplanError):
 class LedgerRow:
     key: str
     intake_key: str
-    status: Status
+    status: LedgerStatus
     recipient: str
     intake: str
     message_id: str
@@ -265,7 +265,7 @@ class Ledger:
     def mark_unknown(self, key: str, error: str) -> None:
         self._set(key, "unknown", error)
 
-    def _set(self, key: str, status: Status, error: str) -> None:
+    def _set(self, key: str, status: LedgerStatus, error: str) -> None:
         self._write(
             lambda: self._db.execute(
                 "UPDATE sends SET status = ?, updated_at = ?, error = ? WHERE key = ?",
@@ -285,7 +285,7 @@ def _reason(exc: BaseException) -> str:
     return str(getattr(exc, "strerror", None) or exc or type(exc).__name__)
 
 
-def _row(row: sqlite3.Row, status: Status | None = None) -> LedgerRow:
+def _row(row: sqlite3.Row, status: LedgerStatus | None = None) -> LedgerRow:
     return LedgerRow(
         key=row["key"],
         intake_key=row["intake_key"],

@@ -24,6 +24,9 @@ The rules it keeps:
 * **Failures.** Temporary ones (4xx, timeouts, refused connections) are retried with exponential backoff;
   permanent ones (5xx, refused recipient, bad login, unverifiable certificate) are reported at once; in a batch one
   failure never stops the others.
+
+Long on purpose: the send rules (consent, the check that the PDF is this family's, the ledger claim, retries, what
+each outcome means) are read together; each function is one step of them.
 """
 
 from __future__ import annotations
@@ -46,7 +49,7 @@ from careplan.mail.keys import intake_key, message_id_for, normalise_address, pl
 from careplan.mail.ledger import Ledger, LedgerRow, default_data_folder
 from careplan.mail.message import ATTACHMENT_NAME, build_message, needs_smtputf8, smtp_settings
 from careplan.mail.result import SendResult, SendStatus, summary_line
-from careplan.mail.transport import MailSetupError, Progress, deliver, mask_address
+from careplan.mail.transport import AttemptProgress, MailSetupError, deliver, mask_address
 from careplan.practice import Practice, Smtp
 
 DEFAULT_ATTEMPTS = 4
@@ -147,6 +150,9 @@ def send_plan(
 
     Problems with one plan come back as a ``failed`` result; problems with the settings (no [smtp], no password,
     an unreadable CA file, plain SMTP off this computer) raise :class:`MailSetupError`.
+
+    Long on purpose: the order of its steps is the safety argument (consent gate, plan check, ledger claim,
+    message, send, record), so they stay in one function, read top to bottom.
     """
     smtp = smtp_settings(practice)
     name = intake_name or pdf_path.name
@@ -308,8 +314,10 @@ def _send_with_retries(
     attempts: int,
     sleep: Callable[[float], None],
 ) -> SendResult:
+    """Long on purpose: each kind of failure (temporary, permanent, interrupted) is handled where the attempt is
+    made, so none is lost between functions."""
     copies = tuple(a for a in (smtp.copy_to,) if a and normalise_address(a) != normalise_address(recipient))
-    progress = Progress()
+    progress = AttemptProgress()
     made = 0
     try:
         while True:

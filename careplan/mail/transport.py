@@ -51,7 +51,7 @@ class Outcome:
 
 
 @dataclass
-class Progress:
+class AttemptProgress:
     """How far the current attempt got; read by the caller if the attempt is interrupted (Ctrl-C)."""
 
     phase: Phase = "connect"
@@ -147,7 +147,7 @@ def deliver(
     copies: tuple[str, ...],
     message: bytes,
     smtputf8: bool,
-    progress: Progress,
+    progress: AttemptProgress,
     connector: Callable[[Smtp, str | None, str | None], smtplib.SMTP] = connect,
 ) -> Outcome:
     """One attempt at sending ``message`` to ``recipient`` (and ``copies``, Bcc). Never raises for SMTP or network

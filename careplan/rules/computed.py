@@ -54,7 +54,11 @@ def milk_removal_schedule(intake: Intake) -> Schedule:
 
     The schedule fits the family: a comfort-nursing goal gets no timetable (nursing when the child wants is the
     goal, R06/R47); a child of 6 months or more gets the night session when they wake rather than an alarm; an
-    emergency setting (IFE2) asks for hand expression or the breast, never for equipment."""
+    emergency setting (IFE2) asks for hand expression or the breast, never for equipment.
+
+    Long on purpose: its branches follow the evidence's rows for sessions, nights, comfort nursing and
+    emergencies one by one.
+    """
     if intake.goals.goal == "comfort_nursing":
         return Schedule(
             kind="comfort",
@@ -138,7 +142,10 @@ def feeding_plan(intake: Intake, baby: Baby, step_down_allowed: bool, red_flags:
     Neither is computed while a guard holds (the baby's own: age, birth and current weight, gain, milk not yet
     documented; or a red flag that holds amounts): then the amounts are set with the baby's doctor. A step-down
     also needs the family to have asked for one, and a supplement to reduce; at a follow-up its days are counted
-    from the start of care, not from zero."""
+    from the start of care, not from zero.
+
+    Long on purpose: each guard and each amount is one branch, in the order the evidence gives them.
+    """
     notes: list[str] = []
     feeds = baby.feeding.feeds_per_24h or DEFAULT_FEEDS
     held: list[str] = [*baby.amount_guards, *(["red_flag"] if red_flags else [])]
@@ -203,7 +210,10 @@ def feeding_plan(intake: Intake, baby: Baby, step_down_allowed: bool, red_flags:
 def timeline(intake: Intake) -> list[Milestone]:
     """What to expect and roughly when, counted from the start of care (the first visit), so a follow-up
     continues the same timeline (GUCLU25, CUREUS24, ARMY16, BANA03). Once milk is documented, the "first milk"
-    expectation gives way to what was recorded."""
+    expectation gives way to what was recorded.
+
+    Long on purpose: each milestone is one block, in the order a parent meets them.
+    """
     start = intake.course_start
     on = intake.consult.date
     lactation = intake.lactation

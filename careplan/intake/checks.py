@@ -1,0 +1,96 @@
+"""Checks across fields of an intake: dates in order, one name per baby, follow-ups that fit. One function per
+rule; each problem is reported at the field it concerns, with words that never repeat what was typed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from careplan.intake.model import Intake
+
+#: A problem: where it is (the field's location) and what is wrong.
+Problem = tuple[tuple[int | str, ...], str]
+
+
+def babies_dated(intake: Intake) -> Iterator[Problem]:
+    on = intake.consult.date
+    for index, baby in enumerate(intake.babies):
+        number = index + 1
+        if baby.birth_date > on:
+            yield ("babies", index, "birth_date"), f"baby {number} is born after the consult date"
+        if baby.weighed_on is not None and baby.weighed_on > on:
+            yield ("babies", index, "weighed_on"), f"baby {number}'s weight is dated after the consult"
+        if baby.birth_date < date(on.year - 6, on.month, 1):
+            yield ("babies", index, "birth_date"), f"baby {number} is over 5 years old; check the birth date"
+
+
+def one_name_per_baby(intake: Intake) -> Iterator[Problem]:
+    """Plans name each baby; two babies with one name (spaces and case aside) would share their items."""
+    seen: dict[str, int] = {}
+    for index, baby in enumerate(intake.babies):
+        key = " ".join(baby.name.split()).casefold()
+        if key in seen:
+            message = f"babies {seen[key]} and {index + 1} have the same name; give each baby its own name"
+            yield ("babies", index, "name"), message
+        else:
+            seen[key] = index + 1
+
+
+def lactation_dated(intake: Intake) -> Iterator[Problem]:
+    on = intake.consult.date
+    earliest_birth = min(b.birth_date for b in intake.babies)
+    removal = intake.lactation.last_milk_removal
+    if removal is not None and removal > on:
+        yield ("lactation", "last_milk_removal"), "the last milk removal is dated after the consult"
+    if removal is not None and removal < earliest_birth:
+        yield ("lactation", "last_milk_removal"), "the last milk removal is dated before the baby was born"
+    duration = intake.lactation.duration_weeks
+    if duration is not None and duration * 7 > (on - earliest_birth).days + 7:
+        yield ("lactation", "duration_weeks"), "breastfeeding lasted longer than the baby's age"
+
+
+def parent_dated(intake: Intake) -> Iterator[Problem]:
+    born = intake.parent.date_of_birth
+    if born is None:
+        return
+    if born > intake.consult.date:
+        yield ("parent", "date_of_birth"), "the parent's date of birth is after the consult"
+    elif min(b.birth_date for b in intake.babies).year - born.year < 10:
+        yield ("parent", "date_of_birth"), "the parent's date of birth is less than 10 years before the baby's"
+
+
+def visits_dated(intake: Intake) -> Iterator[Problem]:
+    on = intake.consult.date
+    first = intake.consult.first_visit
+    if first is not None and first > on:
+        yield ("consult", "first_visit"), "the first visit is dated after this consult"
+    for index, entry in enumerate(intake.progress):
+        if entry.date > on:
+            yield ("progress", index, "date"), "a follow-up is dated after the consult"
+        if entry.baby > len(intake.babies):
+            count = len(intake.babies)
+            yield ("progress", index, "baby"), f"a follow-up names baby {entry.baby}, but there are {count}"
+        elif entry.date < intake.babies[entry.baby - 1].birth_date:
+            yield ("progress", index, "date"), "a follow-up is dated before the baby's birth"
+
+
+def work_dated(intake: Intake) -> Iterator[Problem]:
+    if intake.situation.return_to_work_date is not None and intake.situation.returning_to_work == "no":
+        yield ("situation", "return_to_work_date"), "a return-to-work date is given but returning to work is 'no'"
+
+
+CHECKS: tuple[Callable[[Intake], Iterator[Problem]], ...] = (
+    babies_dated,
+    one_name_per_baby,
+    lactation_dated,
+    parent_dated,
+    visits_dated,
+    work_dated,
+)
+
+
+def problems(intake: Intake) -> list[Problem]:
+    """Every problem across fields, in the order of the form."""
+    return [problem for check in CHECKS for problem in check(intake)]
