@@ -40,7 +40,7 @@ def one_run(variant: str, pause: float) -> dict[str, float]:
     from careplan.interview.console import StreamConsole
     from careplan.interview.session import run_interview
     from careplan.pipeline import PlanHooks
-    from tests.test_interview_driver import keys, script_for
+    from tests.helpers.interview_driver import keys, script_for
 
     expected = json.loads(FAMILY.read_text(encoding="utf-8"))
     script = script_for(expected)

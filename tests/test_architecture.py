@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parent.parent / "careplan"
+from tests.conftest import ROOT
+
+PACKAGE = ROOT / "careplan"
 MODULES = sorted(PACKAGE.rglob("*.py"))
 
 

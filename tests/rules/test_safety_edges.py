@@ -2,7 +2,7 @@
 
 Every family is the base intake (tests/conftest.BASE_INTAKE: a well, term, 6-week-old baby, consult on 1 May 2026)
 with a few changes given as dotted paths. Each row is checked twice: against every safety property of
-tests/test_safety_properties.py (amounts, red flags, medicines, exclusions, schedules, breasts, follow-ups), and
+tests/rules/test_safety_properties.py (amounts, red flags, medicines, exclusions, schedules, breasts, follow-ups), and
 against what this family in particular must or must not get. The expectations are about safety (no estimate, no
 step-down, an urgent item, a referral, a name that must appear), never about wording.
 """
@@ -21,7 +21,7 @@ from careplan.intake import Intake
 from careplan.plan import Plan
 from careplan.rules.engine import build_plan
 from tests.conftest import BASE_INTAKE, make_intake, schedule_of
-from tests.test_safety_properties import (
+from tests.rules.test_safety_properties import (
     EQUIPMENT_ENTRIES,
     INFLAMMATION_EXCLUDES,
     LIBRARY,

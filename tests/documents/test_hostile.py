@@ -32,7 +32,7 @@ from careplan.pipeline import Rendered, write_plan_pdf
 from careplan.practice import Practice
 from careplan.rules.library import Library
 from tests.conftest import BASE_INTAKE
-from tests.pdf_helpers import (
+from tests.helpers.pdf import (
     SRGB_LEAK_FILTER,
     AuditLog,
     all_stream_data,

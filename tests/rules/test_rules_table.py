@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,10 +19,10 @@ from careplan.intake import Intake
 from careplan.plan import Plan
 from careplan.rules.engine import build_plan
 from careplan.rules.library import load_library
-from tests.conftest import BASE_INTAKE, make_intake
+from tests.conftest import BASE_INTAKE, ROOT, make_intake
 
 LIBRARY = load_library()
-README = Path(__file__).resolve().parent.parent / "careplan" / "plantypes" / "relactation" / "README.md"
+README = ROOT / "careplan" / "plantypes" / "relactation" / "README.md"
 
 #: The rows that exist in §9 of the evidence file (R36-R39 were never defined).
 SECTION_9_ROWS = [f"R{n:02d}" for n in [*range(1, 36), *range(40, 48)]]

@@ -20,7 +20,7 @@ from careplan.plantypes import ENVIRONMENT, available, load_plantype
 from careplan.rules.engine import build_plan
 from careplan.rules.library import load_library
 from tests.conftest import BASE_INTAKE
-from tests.pdf_helpers import full_text
+from tests.helpers.pdf import full_text
 
 MANIFEST = """
 id = "toy"

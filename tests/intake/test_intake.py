@@ -38,8 +38,8 @@ from careplan.intake import (
     load_intake,
     parse_intake,
 )
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "intake_forms" / "relactation" / "examples"
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.json"))
 

@@ -30,7 +30,7 @@ from careplan.mail.transport import mask_address
 from careplan.pipeline import write_plan_pdf
 from careplan.practice import Practice
 from careplan.rules.library import Library
-from tests.test_email import (
+from tests.mail.test_email import (
     ADDRESS,
     CASEY,
     FROM,

@@ -21,7 +21,7 @@ from careplan.interview.loader import builtin_form
 from careplan.interview.partial import load_partial
 from careplan.rules.library import Library
 from tests.conftest import ROOT
-from tests.test_interview_driver import RAW, REVIEW, asked_keys, drive, keys_for, node_for, normalised, script_for
+from tests.helpers.interview_driver import RAW, REVIEW, asked_keys, drive, keys_for, node_for, normalised, script_for
 
 pytestmark = pytest.mark.slow  # slow: the real interview in a pty
 

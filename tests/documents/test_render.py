@@ -37,7 +37,7 @@ from careplan.plan import Plan
 from careplan.practice import STARTER, Practice, load_practice
 from careplan.rules.library import Library
 from tests.conftest import EXAMPLES, ROOT, make_intake, schedule_of
-from tests.pdf_helpers import (
+from tests.helpers.pdf import (
     DAILY,
     EXPECT,
     SRGB_LEAK_FILTER,
@@ -726,7 +726,7 @@ def test_render_needs_no_network_and_reads_only_its_assets(
     assert seen.connected == []
     assert len(pdf.reader.pages) > 4
     allowed = [templates_dir().resolve(), tmp_path.resolve(), Path(sys.prefix).resolve(), Path(sys.base_prefix)]
-    allowed.append(Path(__file__).resolve().parent.parent / "careplan")
+    allowed.append(ROOT / "careplan")
     strays = []
     for opened in seen.opened:
         if opened.isdigit() or opened.startswith(("/dev/", "/proc/")) or opened in mimetypes.knownfiles:

@@ -20,7 +20,7 @@ from careplan.batch.state import STATE_DIR
 from careplan.batch.worker import RenderResult, RenderTask, render_task
 from careplan.synthetic import write_synthetic
 from tests.conftest import ROOT
-from tests.pdf_helpers import SRGB_LEAK_FILTER
+from tests.helpers.pdf import SRGB_LEAK_FILTER
 
 pytestmark = [SRGB_LEAK_FILTER, pytest.mark.slow]  # slow: kills and interrupts batch processes
 

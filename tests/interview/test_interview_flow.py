@@ -22,7 +22,7 @@ from careplan.interview.session import InterviewInterrupted
 from careplan.interview.terminal import NoTerminal
 from careplan.rules.library import Library
 from tests.conftest import ROOT
-from tests.test_interview_driver import (
+from tests.helpers.interview_driver import (
     CTRL_B,
     CTRL_C,
     CTRL_U,

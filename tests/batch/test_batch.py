@@ -36,7 +36,7 @@ from careplan.intake import extract_intake, load_intake, parse_intake, read_inta
 from careplan.practice import load_practice
 from careplan.synthetic import invalid_intake, synthetic_intake
 from tests.conftest import BASE_INTAKE, ROOT
-from tests.pdf_helpers import SRGB_LEAK_FILTER
+from tests.helpers.pdf import SRGB_LEAK_FILTER
 
 pytestmark = [SRGB_LEAK_FILTER, pytest.mark.slow]  # slow: starts worker processes and renders batches
 

@@ -16,7 +16,7 @@ from careplan.batch.state import STATE_DIR
 from careplan.cli import cli
 from careplan.errors import CareplanError
 from careplan.synthetic import write_synthetic
-from tests.pdf_helpers import SRGB_LEAK_FILTER
+from tests.helpers.pdf import SRGB_LEAK_FILTER
 
 distributed = pytest.importorskip("distributed")
 

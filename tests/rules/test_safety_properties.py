@@ -1,6 +1,6 @@
 """Safe at the edges: properties every plan keeps, for any valid intake.
 
-The checks are plain functions (``check_*``) so that tests/test_safety_edges.py runs the same ones on its table of
+The checks are plain functions (``check_*``) so that tests/rules/test_safety_edges.py runs the same ones on its table of
 unusual families. What they check, in the issue's terms:
 
 1. Amounts: no daily estimate and no step-down for a baby while an amount guard holds (the baby's own, or an urgent
@@ -33,7 +33,7 @@ from careplan.plan import ConditionTrace, Plan, PlanItem
 from careplan.rules.engine import build_plan
 from careplan.rules.library import load_library
 from tests.conftest import make_intake
-from tests.intake_strategies import intakes
+from tests.helpers.strategies import intakes
 
 pytestmark = pytest.mark.slow  # slow: builds plans for hundreds of generated intakes
 
@@ -174,7 +174,7 @@ def reaches_urgent_or_referral(plan: Plan, baby: Baby | None, model: type[BaseMo
 
 
 # ----------------------------------------------------------------------------------------------------------------
-# The checks (shared with tests/test_safety_edges.py)
+# The checks (shared with tests/rules/test_safety_edges.py)
 # ----------------------------------------------------------------------------------------------------------------
 
 

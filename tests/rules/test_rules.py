@@ -10,7 +10,7 @@ from careplan.intake import Intake, load_intake
 from careplan.rules.engine import build_plan
 from careplan.rules.library import Library
 from tests.conftest import EXAMPLES, make_intake, schedule_of
-from tests.intake_strategies import intakes
+from tests.helpers.strategies import intakes
 
 SECTION_RANK = {"urgent": 0, "referrals": 1}
 

@@ -13,7 +13,7 @@ from careplan.cli import cli
 from careplan.errors import InputError
 from careplan.intake import Intake, load_intake, parse_intake
 from careplan.synthetic import INVALID_KINDS, invalid_intake, synthetic_intake, write_synthetic
-from tests.pdf_helpers import SRGB_LEAK_FILTER, full_text, no_weasyprint_warnings, squash
+from tests.helpers.pdf import SRGB_LEAK_FILTER, full_text, no_weasyprint_warnings, squash
 
 pytestmark = pytest.mark.slow  # slow: renders batches of synthetic intakes
 
