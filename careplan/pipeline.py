@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from careplan._io import write_private
 from careplan.documents.pdf import EmbeddedFile, Variant, render_pdf
 from careplan.documents.registry import document
+from careplan.errors import InputError
 from careplan.intake import ATTACHMENT, Intake
 from careplan.plan import Plan
 from careplan.practice import Practice
@@ -32,6 +33,7 @@ def render_file(
     libraries: tuple[Path, ...] = (),
     variant: str = "pdf/a-3b",
     html: Path | None = None,
+    kind: str = "care-plan",
 ) -> list[str]:
     """Read an intake file, render its plan to ``output`` (``careplan render``); the renderer's warnings, each once."""
     from careplan.intake import load_intake
@@ -48,6 +50,7 @@ def render_file(
         practice=load_practice(practice),
         variant=variant,  # type: ignore[arg-type]
         html_output=html,
+        kind=kind,
     )
     return sorted(set(result.warnings))
 
@@ -79,6 +82,10 @@ def write_plan_pdf(
 ) -> Rendered:
     """Build the plan for ``intake`` and write document ``kind`` (see :data:`careplan.documents.DOCUMENTS`) as a
     PDF, and optionally its HTML; the intake is embedded where the document carries it."""
+    offered = library.plantype.documents if library.plantype is not None else (kind,)
+    if kind not in offered:
+        listed = ", ".join(offered)
+        raise InputError([f"the {intake.plan_type} plan type does not offer a {kind!r} document ({listed})"])
     plan = build_plan(intake, library)
     made = document(kind)
     logo = practice.logo.resolve().as_uri() if practice.logo is not None else None

@@ -14,6 +14,20 @@ libraries = click.option(
     help="A practice's library folder, loaded on top of the built-in one (repeatable).",
 )
 practice = click.option("--practice", type=click.Path(dir_okay=False, path_type=Path), help="Practice file (TOML).")
+def _document_names() -> list[str]:
+    from careplan.documents.registry import DOCUMENTS
+
+    return sorted(DOCUMENTS)
+
+
+document = click.option(
+    "--document",
+    "kind",
+    type=click.Choice(_document_names()),
+    default="care-plan",
+    show_default=True,
+    help="Which document to make (the plan type's manifest lists those it offers).",
+)
 variant = click.option(
     "--variant",
     type=click.Choice(["pdf/a-3b", "pdf/ua-1"]),

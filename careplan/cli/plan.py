@@ -57,6 +57,7 @@ def explain(file: Path, libraries: tuple[Path, ...]) -> None:
 @options.practice
 @click.option("--html", "html_output", type=click.Path(dir_okay=False, path_type=Path), help="Also write the HTML.")
 @options.variant
+@options.document
 @options.libraries
 def render(
     file: Path,
@@ -64,6 +65,7 @@ def render(
     practice: Path | None,
     html_output: Path | None,
     variant: str,
+    kind: str,
     libraries: tuple[Path, ...],
 ) -> None:
     """Render the care plan PDF for an intake.
@@ -73,6 +75,8 @@ def render(
     from careplan.pipeline import render_file
 
     target = output or file.with_suffix(".pdf")
-    warnings = render_file(file, target, practice=practice, libraries=libraries, variant=variant, html=html_output)
+    warnings = render_file(
+        file, target, practice=practice, libraries=libraries, variant=variant, html=html_output, kind=kind
+    )
     echo_lines([f"warning: {warning}" for warning in warnings])
     click.echo(str(target))

@@ -154,3 +154,13 @@ def test_a_bad_manifest_is_named_line_by_line(toy: Path, manifest: str, problem:
     with pytest.raises(InputError) as caught:
         load_plantype("toy")
     assert any(problem in line and "plantype.toml" in line for line in caught.value.lines), caught.value.lines
+
+
+def test_a_document_the_plan_type_does_not_offer_is_refused(toy: Path, tmp_path: Path) -> None:
+    (toy / "plantype.toml").write_text(MANIFEST.replace('documents = ["care-plan"]', "documents = []"), "utf-8")
+    source = tmp_path / "toy.json"
+    source.write_bytes(toy_intake())
+    result = CliRunner().invoke(cli, ["render", str(source), "-o", str(tmp_path / "toy.pdf")])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "the toy plan type does not offer a 'care-plan' document ()"
+    assert not (tmp_path / "toy.pdf").exists()
