@@ -9,7 +9,7 @@ from __future__ import annotations
 import ipaddress
 import tomllib
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -243,3 +243,9 @@ email = "hello@riverside.example.org"
 website = "riverside.example.org"
 address = "12 River Road, Springfield"
 """
+
+
+def template_data(practice: Practice) -> dict[str, Any]:
+    """The practice's details as plain data for templates: no file paths, no mail settings."""
+    hidden = {"logo", "templates", "asset_folder", "smtp", "data_folder"}
+    return practice.model_dump(exclude={name for name in hidden if name in type(practice).model_fields})

@@ -14,8 +14,8 @@ from datetime import date
 from careplan._version import __version__
 from careplan.errors import TemplateError
 from careplan.plan import Plan, SourceRef
-from careplan.practice import Practice
-from careplan.templating import Folders, render_template
+from careplan.practice import Practice, template_data
+from careplan.templating import Folders, Record, plain, render_template
 
 GOALS = {
     "exclusive_breastfeeding": "Your goal: to feed your baby only at the breast, in time.",
@@ -35,7 +35,7 @@ class DocumentContext:
     plan: Plan
     practice: Practice
     logo: str | None
-    references: list[SourceRef] = field(default_factory=list)
+    references: list[Record] = field(default_factory=list)  # (id, citation) in order of first use
 
     @property
     def language(self) -> str:
@@ -123,14 +123,15 @@ class DocumentContext:
         minutes = round((value - whole) * 60)
         return f"{whole} hours" + (f" {minutes} minutes" if minutes else "")
 
-    def _number(self, ref: SourceRef) -> int:
+    def _number(self, ref: SourceRef | Record) -> int:
+        data = vars(ref) if isinstance(ref, Record) else ref.model_dump()
         for index, known in enumerate(self.references, start=1):
-            if known.id == ref.id:
+            if known.id == data["id"]:
                 return index
-        self.references.append(ref)
+        self.references.append(Record(id=str(data["id"]), citation=str(data["citation"])))
         return len(self.references)
 
-    def cite(self, sources: list[SourceRef]) -> str:
+    def cite(self, sources: list[SourceRef] | list[Record]) -> str:
         """Reference numbers for these sources, in order of first use: '[1, 4]'."""
         if not sources:
             return ""
@@ -140,6 +141,35 @@ class DocumentContext:
     def cite_ids(self, ids: list[str]) -> str:
         """Reference numbers for source IDs of the plan's computed parts."""
         return self.cite([self.plan.sources[i] for i in ids if i in self.plan.sources])
+
+    def for_template(self) -> Record:
+        """What a template sees as ``doc``: plain values and a few functions, never this object (a practice's
+        templates are untrusted; see careplan.templating). ``references`` is the live list the citations fill, so
+        the reference list at the end holds every source cited before it."""
+        values = {name: plain(getattr(self, name)) for name in _TEMPLATE_VALUES}
+        functions = {"cite": self.cite, "cite_ids": self.cite_ids, "span": self.span}
+        static = {"short_date": self.short_date, "hours": self.hours}
+        return Record(**values, **functions, **static, logo=self.logo, references=self.references)
+
+
+#: The formatted values a template reads from ``doc``.
+_TEMPLATE_VALUES = (
+    "language",
+    "version",
+    "title",
+    "author",
+    "subject",
+    "created",
+    "date_long",
+    "babies",
+    "baby_word",
+    "goal_sentence",
+    "urgent_count",
+    "urgent_now",
+    "emergency",
+    "next_visit",
+)
+
 
 
 def _css_string(text: str) -> str:
@@ -173,8 +203,9 @@ def page_css(plan: Plan, practice: Practice) -> str:
 def render_html(plan: Plan, practice: Practice, *, logo_url: str | None = None, templates: Folders = None) -> str:
     """The plan as an HTML document for WeasyPrint. ``logo_url`` is the URL the renderer will allow for the
     logo; ``templates`` is a practice's folder of template overrides."""
-    context = DocumentContext(plan=plan, practice=practice, logo=logo_url)
-    return render_template("plan.html", {"plan": plan, "practice": practice, "doc": context}, extra=templates)
+    doc = DocumentContext(plan=plan, practice=practice, logo=logo_url).for_template()
+    data = {"plan": plain(plan.model_dump()), "practice": plain(template_data(practice)), "doc": doc}
+    return render_template("plan.html", data, extra=templates)
 
 
 #: The name this error had before the one template module; kept for callers.

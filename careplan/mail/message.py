@@ -8,7 +8,7 @@ from email.utils import formatdate
 
 from careplan.errors import TemplateError
 from careplan.mail.transport import MailSetupError
-from careplan.practice import Practice, Smtp
+from careplan.practice import Practice, Smtp, template_data
 from careplan.templating import render_template
 
 ATTACHMENT_NAME = "care-plan.pdf"
@@ -42,7 +42,7 @@ def render_bodies(practice: Practice, *, encrypted: bool, language: str = "en") 
     """The text and HTML bodies. The templates see the practice's details and whether the PDF is encrypted; never
     the intake, the plan or the passphrase."""
     context = {
-        "practice": practice,
+        "practice": template_data(practice),
         "sender": sender_name(practice),
         "encrypted": encrypted,
         "attachment": ATTACHMENT_NAME,
