@@ -102,8 +102,11 @@ _PLAIN = {
 }
 
 
-def describe_validation_error(exc: ValidationError, model: type[BaseModel], label: str) -> list[str]:
-    """One line per problem: ``FILE: field path: message``. Input values are never echoed."""
+def describe_validation_error(
+    exc: ValidationError, model: type[BaseModel], label: str, *, name_unknown_keys: bool = True
+) -> list[str]:
+    """One line per problem: ``FILE: field path: message``. Input values are never echoed; with
+    ``name_unknown_keys=False`` (intakes, whose keys may be anything typed) neither is an unknown key."""
     lines = []
     for error in exc.errors(include_url=False, include_input=False):
         message = _PLAIN.get(error["type"]) or error["msg"]
@@ -111,8 +114,13 @@ def describe_validation_error(exc: ValidationError, model: type[BaseModel], labe
             message = "is not a valid email address"  # the validator's own words may quote what was typed
         if message.startswith("Value error, "):
             message = message[len("Value error, ") :]
-        if error["loc"]:
-            lines.append(f"{label}: {field_path(model, error['loc'])}: {message}")
+        loc = error["loc"]
+        if error["type"] == "extra_forbidden" and loc and not name_unknown_keys:
+            # The unknown key may be anything typed into the file (a name, say): say where, never what.
+            where = field_path(model, loc[:-1]) if len(loc) > 1 else "(top level)"
+            lines.append(f"{label}: {where}: a field careplan does not know (check the spelling of the field names)")
+        elif loc:
+            lines.append(f"{label}: {field_path(model, loc)}: {message}")
         else:
             lines.extend(f"{label}: {part}" for part in message.split("; "))
     return lines

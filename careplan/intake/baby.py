@@ -17,6 +17,7 @@ from careplan.intake.common import (
     PRETERM_BEFORE_WEEKS,
     TERM_WEEKS,
     Answer,
+    CareDate,
     IntakeModel,
     red_flags,
     weeks_of,
@@ -79,7 +80,7 @@ SleepPlace = Literal[
 
 
 class WeightCheck(IntakeModel):
-    date: Annotated[date, Field(title="date weighed")]
+    date: Annotated[CareDate, Field(title="date weighed")]
     grams: Annotated[int, Field(title="weight in grams", ge=300, le=30000)]
 
 
@@ -100,11 +101,11 @@ class CurrentFeeding(IntakeModel):
 
 class Baby(IntakeModel):
     name: Annotated[str, Field(title="baby's name", min_length=1, max_length=200)]
-    birth_date: Annotated[date, Field(title="baby's birth date")]
+    birth_date: Annotated[CareDate, Field(title="baby's birth date")]
     gestational_age_weeks: Annotated[float | None, Field(title="gestational age at birth (weeks)", ge=22, le=45)] = None
     birth_weight_g: Annotated[int | None, Field(title="birth weight (grams)", ge=300, le=7000)] = None
     current_weight_g: Annotated[int | None, Field(title="current weight (grams)", ge=300, le=30000)] = None
-    weighed_on: Annotated[date | None, Field(title="date of the current weight")] = None
+    weighed_on: Annotated[CareDate | None, Field(title="date of the current weight")] = None
     earlier_weights: Annotated[list[WeightCheck], Field(title="earlier weights", max_length=100)] = []
     feeding: Annotated[CurrentFeeding, Field(title="current feeding")] = CurrentFeeding()
     latches: Annotated[Answer, Field(title="latches at the breast")] = "unknown"
@@ -139,7 +140,7 @@ class Baby(IntakeModel):
         Answer,
         Field(title="yellow skin or eyes (jaundice)", json_schema_extra=red_flags(["yes"], ["no", "unknown"])),
     ] = "unknown"
-    jaundice_since: Annotated[date | None, Field(title="date the jaundice was first seen")] = None
+    jaundice_since: Annotated[CareDate | None, Field(title="date the jaundice was first seen")] = None
     jaundice_treatment: Annotated[JaundiceTreatment, Field(title="treatment for jaundice")] = "unknown"
     fever: Annotated[
         Answer, Field(title="fever now or in the last day", json_schema_extra=red_flags(["yes"], ["no", "unknown"]))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from datetime import date
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Field,
 )
 
 SCHEMA_VERSION = "1.0"
@@ -38,3 +40,10 @@ def red_flags(flags: list[str], others: list[str]) -> dict[str, Any]:
     which are not; a test checks that together they cover every value the field can hold, so a value added later
     needs a decision and, if it is a red flag, a rule."""
     return {"x-red-flags": flags, "x-not-red-flags": others}
+
+
+#: Any date an intake holds: a real calendar date in a span careplan can count in (a far date such as 9999-12-31
+#: would overflow every "days since" and "weeks until").
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+CareDate = Annotated[date, Field(ge=EARLIEST_DATE, le=LATEST_DATE)]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import typing
-from datetime import date
 from functools import cache
 from importlib.resources import files
 from typing import Annotated, Literal
@@ -16,7 +15,7 @@ from pydantic import (
 )
 
 from careplan._io import load_yaml
-from careplan.intake.common import Answer, IntakeModel, red_flags
+from careplan.intake.common import Answer, CareDate, IntakeModel, red_flags
 
 # --------------------------------------------------------------------------------------------------------------
 # Health
@@ -141,7 +140,7 @@ class Medication(IntakeModel):
         ),
     ] = []
     status: Annotated[Literal["taking", "stopped"], Field(title="taking it now, or stopped")] = "taking"
-    stopped_on: Annotated[date | None, Field(title="date it was stopped")] = None
+    stopped_on: Annotated[CareDate | None, Field(title="date it was stopped")] = None
     stop_reason: Annotated[str | None, Field(title="why it was stopped", max_length=300)] = None
 
     @model_validator(mode="after")

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import (
     ValidationError,
@@ -27,6 +31,10 @@ def read_intake_bytes(path: str | Path, label: str) -> bytes:
     """An intake file's bytes (at most the size limit plus one, so a huge file is refused without reading it),
     with one clear line, naming ``label``, when the file cannot be read."""
     try:
+        # Only a regular file: a FIFO or a device would block or never end (checked before opening, which could
+        # itself block on a FIFO).
+        if Path(path).exists() and not Path(path).is_dir() and not stat.S_ISREG(os.stat(path).st_mode):
+            raise InputError([f"{label}: not a regular file (a pipe, device or socket is not an intake)"])
         with Path(path).open("rb") as handle:
             return handle.read(MAX_INTAKE_BYTES + 1)
     except FileNotFoundError:
@@ -54,14 +62,56 @@ def parse_intake(raw: bytes | str, label: str = "<intake>") -> Intake:
     if not text.strip():
         raise InputError([f"{label}: file is empty"])
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_no_repeated_keys)
     except json.JSONDecodeError as exc:
         raise InputError([f"{label}: not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"]) from None
     except RecursionError:
         raise InputError([f"{label}: not valid JSON: nested too deeply"]) from None
+    except _RepeatedKey as exc:
+        which = f"the key {exc.key!r}" if exc.key is not None else "a key (not an intake field)"
+        raise InputError([f"{label}: not valid JSON: {which} appears twice in one object"]) from None
+    except ValueError:  # an integer with thousands of digits (Python's int-string limit)
+        raise InputError([f"{label}: not valid JSON: a number is far too long"]) from None
     if not isinstance(data, dict):
         raise InputError([f"{label}: the top level must be a JSON object {{...}}"])
     try:
         return Intake.model_validate(data)
     except ValidationError as exc:
-        raise InputError(describe_validation_error(exc, Intake, label)) from None
+        raise InputError(describe_validation_error(exc, Intake, label, name_unknown_keys=False)) from None
+
+
+class _RepeatedKey(ValueError):
+    def __init__(self, key: str | None) -> None:
+        super().__init__("repeated key")
+        self.key = key
+
+
+def _no_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object as a dict, refusing a key given twice (JSON would silently keep the last one). The key
+    named in the message is a field name of the intake format, never a value typed into it."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _RepeatedKey(key if key in _field_names() else None)
+        out[key] = value
+    return out
+
+
+@cache
+def _field_names() -> frozenset[str]:
+    """Every field name of the intake format, at any depth (safe to print: they are the format's, not the
+    family's)."""
+    from pydantic import BaseModel
+
+    from careplan.errors import submodel
+
+    names: set[str] = set()
+    todo: list[type[BaseModel]] = [Intake]
+    while todo:
+        model = todo.pop()
+        for name, info in model.model_fields.items():
+            names.add(name)
+            inner = submodel(info.annotation)
+            if inner is not None and inner not in todo:
+                todo.append(inner)
+    return frozenset(names)

@@ -32,7 +32,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from careplan.intake.baby import Baby
-from careplan.intake.common import SCHEMA_VERSION, SUPPORTED_MAJOR, Answer, IntakeModel, weeks_of
+from careplan.intake.common import SCHEMA_VERSION, SUPPORTED_MAJOR, Answer, CareDate, IntakeModel, weeks_of
 from careplan.intake.health import BlendHerb, Health, Herb
 
 _Date = date  # for models that also have a field called "date"
@@ -43,7 +43,7 @@ _Date = date  # for models that also have a field called "date"
 
 
 class Consult(IntakeModel):
-    date: Annotated[date, Field(title="consult date")]
+    date: Annotated[CareDate, Field(title="consult date")]
     visit: Annotated[Literal["first", "follow_up"], Field(title="visit type")] = "first"
     setting: Annotated[
         Literal["home", "clinic", "virtual", "emergency"],
@@ -53,9 +53,9 @@ class Consult(IntakeModel):
         Literal["US", "CA", "UK", "EU", "AU", "NZ", "other", "unknown"],
         Field(title="country or region", description="Where the family lives; drug regulators differ."),
     ] = "unknown"
-    next_visit: Annotated[_Date | None, Field(title="next visit", description="The follow-up appointment.")] = None
+    next_visit: Annotated[CareDate | None, Field(title="next visit", description="The follow-up appointment.")] = None
     first_visit: Annotated[
-        _Date | None,
+        CareDate | None,
         Field(title="date of the first visit", description="At a follow-up: when this course of care began."),
     ] = None
 
@@ -85,7 +85,7 @@ class Parent(IntakeModel):
         Field(title="relationship to the baby"),
     ] = "birth_parent"
     age_years: Annotated[int | None, Field(title="parent's age in years", ge=10, le=80)] = None
-    date_of_birth: Annotated[date | None, Field(title="parent's date of birth")] = None
+    date_of_birth: Annotated[CareDate | None, Field(title="parent's date of birth")] = None
     menopause: Annotated[
         Literal["no", "perimenopause", "postmenopause", "unknown"], Field(title="menopause status")
     ] = "unknown"
@@ -132,7 +132,7 @@ class Lactation(IntakeModel):
     duration_weeks: Annotated[
         float | None, Field(title="weeks of breastfeeding or expressing for this baby", ge=0, le=260)
     ] = None
-    last_milk_removal: Annotated[date | None, Field(title="date of the last milk removal")] = None
+    last_milk_removal: Annotated[CareDate | None, Field(title="date of the last milk removal")] = None
     full_supply_before: Annotated[Answer, Field(title="had a full milk supply for this baby")] = "unknown"
     stop_reasons: Annotated[list[StopReason], Field(title="why breastfeeding stopped")] = []
     current_output: Annotated[Literal["none", "drops", "some", "unknown"], Field(title="what comes out now")] = (
@@ -209,7 +209,7 @@ class Situation(IntakeModel):
         Literal["strong", "some", "little", "none", "unknown"], Field(title="support at home")
     ] = "unknown"
     returning_to_work: Annotated[Answer, Field(title="returning to work or study")] = "unknown"
-    return_to_work_date: Annotated[date | None, Field(title="date of return to work")] = None
+    return_to_work_date: Annotated[CareDate | None, Field(title="date of return to work")] = None
     stress: Annotated[Literal["low", "moderate", "high", "unknown"], Field(title="stress")] = "unknown"
     bedsharing: Annotated[
         Literal["never", "sometimes", "planned", "unknown"], Field(title="shares a bed with the baby")
@@ -279,7 +279,7 @@ class Goals(IntakeModel):
 class Consent(IntakeModel):
     email_plan: Annotated[bool, Field(title="agreed to receive the plan by email")] = False
     unencrypted_email_accepted: Annotated[bool, Field(title="accepted unencrypted email after a warning")] = False
-    recorded_on: Annotated[date | None, Field(title="date consent was recorded")] = None
+    recorded_on: Annotated[CareDate | None, Field(title="date consent was recorded")] = None
 
     @model_validator(mode="after")
     def _needs_email_consent(self) -> Consent:
@@ -289,7 +289,7 @@ class Consent(IntakeModel):
 
 
 class FollowUp(IntakeModel):
-    date: Annotated[date, Field(title="follow-up date")]
+    date: Annotated[CareDate, Field(title="follow-up date")]
     baby: Annotated[int, Field(title="which baby (1 for the first)", ge=1, le=8)] = 1
     milk_removal_sessions_per_24h: Annotated[
         int | None, Field(title="milk-removal sessions per 24 hours", ge=0, le=30)

@@ -7,6 +7,7 @@ code under test.
 from __future__ import annotations
 
 import json
+import os
 import re
 import typing
 from collections.abc import Callable
@@ -498,13 +499,18 @@ INVALID = [
         "greater than or equal to 300",
         id="earlier-weight-negative",
     ),
-    pytest.param(_set("parent.nmae", TYPED_NAME), "parent.nmae", "not a known field", id="misspelt-field"),
+    # An unknown key may be anything typed (a name): the line says where, never the key itself.
+    pytest.param(_set("parent.nmae", TYPED_NAME), "parent", "a field careplan does not know", id="misspelt-field"),
+    pytest.param(
+        _set(f"parent.{TYPED_NAME}", 1), "parent", "a field careplan does not know", id="a-name-as-a-key"
+    ),
     pytest.param(
         _set("babies.0.feeding.suplement_ml_per_24h", 300),
-        "babies.0.feeding.suplement_ml_per_24h",
-        "not a known field",
+        "babies.0.feeding",
+        "a field careplan does not know",
         id="misspelt-nested-field",
     ),
+    pytest.param(_set("consult.date", "9999-12-31"), "consult.date", "less than or equal to 2100-12-31", id="far-date"),
     pytest.param(_born_after_consult, "babies.0.birth_date", "born after the consult", id="born-after-consult"),
     pytest.param(
         _weighed_after_consult, "babies.0.weighed_on", "weight is dated after the consult", id="weighed-later"
@@ -957,3 +963,26 @@ def test_round_trip_through_json_is_lossless(data: dict[str, Any]) -> None:
     assert again.lactation.weeks_since_last_milk_removal == intake.lactation.weeks_since_last_milk_removal
     assert again.parent.age == intake.parent.age
     assert again.health.medicine_classes == intake.health.medicine_classes
+
+
+def test_a_repeated_key_is_refused_and_named_only_when_it_is_a_field(tmp_path: Path) -> None:
+    text = json.dumps(minimal())
+    assert '"consent"' in text
+    field = write(tmp_path, (text[:-1] + ', "consent": {}}').encode(), "field.json")
+    assert problems(field) == [f"{field}: not valid JSON: the key 'consent' appears twice in one object"]
+    typed = text[:-1] + f', "{TYPED_NAME}": 1, "{TYPED_NAME}": 2}}'
+    other = write(tmp_path, typed.encode(), "other.json")
+    assert problems(other) == [f"{other}: not valid JSON: a key (not an intake field) appears twice in one object"]
+
+
+def test_a_number_with_thousands_of_digits_is_refused(tmp_path: Path) -> None:
+    text = json.dumps(minimal()).replace('"consent"', '"huge": ' + "9" * 5000 + ', "consent"', 1)
+    path = write(tmp_path, text.encode(), "huge.json")
+    assert problems(path) == [f"{path}: not valid JSON: a number is far too long"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+def test_a_fifo_is_refused_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "intake.json"
+    os.mkfifo(path)
+    assert problems(path) == [f"{path}: not a regular file (a pipe, device or socket is not an intake)"]
