@@ -8,11 +8,14 @@ kept until the new one is whole. Files are 0600; a folder careplan creates is 07
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from careplan.errors import WriteError
 
 PRIVATE_FILE = 0o600
 PRIVATE_FOLDER = 0o700
@@ -20,10 +23,36 @@ PRIVATE_FOLDER = 0o700
 PART_SUFFIX = ".part"
 
 
+def why_not(exc: OSError) -> str:
+    """A failed write in plain words."""
+    return _REASONS.get(exc.errno or 0) or exc.strerror or type(exc).__name__
+
+
+_REASONS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.ENOTDIR: "a file stands where a folder should be",
+    errno.EEXIST: "a file stands where a folder should be",
+    errno.ENAMETOOLONG: "the name is too long",
+}
+
+
 def private_folder(folder: str | Path) -> Path:
     """Create ``folder`` and any missing parents, each owner-only (0700); an existing folder is left as it is.
-    Raises OSError (FileExistsError when a file stands in the way)."""
+    Raises :class:`~careplan.errors.WriteError` (an OSError) naming the folder and why."""
     folder = Path(folder)
+    try:
+        return _make_folders(folder)
+    except WriteError:
+        raise
+    except OSError as exc:
+        raise WriteError([f"{folder}: cannot create the folder: {why_not(exc)}"]) from None
+
+
+def _make_folders(folder: Path) -> Path:
     missing = []
     current = folder
     while not current.is_dir():
@@ -44,8 +73,19 @@ def private_folder(folder: str | Path) -> Path:
 
 def write_private(target: str | Path, content: bytes | Callable[[Path], None]) -> Path:
     """Write ``content`` (bytes, or a function that writes to the path it is given) to ``target``, owner-only,
-    all or nothing. A missing folder is created owner-only."""
+    all or nothing: a short write, a full disk or a read-only folder leaves no temporary file and the old
+    ``target`` as it was, and raises :class:`~careplan.errors.WriteError` naming the file and why. A missing
+    folder is created owner-only."""
     target = Path(target)
+    try:
+        return _write(target, content)
+    except WriteError:
+        raise
+    except OSError as exc:
+        raise WriteError([f"{target}: not written: {why_not(exc)}"]) from None
+
+
+def _write(target: Path, content: bytes | Callable[[Path], None]) -> Path:
     folder = private_folder(target.parent if str(target.parent) else Path("."))
     fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=PART_SUFFIX, dir=folder)
     temp = Path(temp_name)

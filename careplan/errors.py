@@ -45,6 +45,11 @@ class LibraryError(CareplanError):
     """The strategy library is malformed: a file, an entry or an expression is wrong."""
 
 
+class WriteError(CareplanError, OSError):
+    """A file or folder could not be written (disk full, read-only, no permission): one line naming it and why.
+    Also an OSError, so code that handles any failed write still catches it."""
+
+
 class TemplateError(CareplanError):
     """A template (usually a practice's own) is broken or tried something the sandbox forbids."""
 

@@ -56,7 +56,9 @@ def schema(output: Path | None, check: bool) -> None:
             raise CareplanError([f"{output}: out of date; run `careplan schema -o {output}`"])
         click.echo(f"{output}: current")
         return
-    output.write_text(text, encoding="utf-8")
+    from careplan._io import write_private
+
+    write_private(output, text.encode("utf-8"))
     click.echo(f"wrote {output}")
 
 

@@ -25,7 +25,9 @@ def practice_init(path: Path) -> None:
 
     if path.exists():
         raise CareplanError([f"{path}: already exists; not overwritten"])
-    path.write_text(STARTER, encoding="utf-8")
+    from careplan._io import write_private
+
+    write_private(path, STARTER.encode("utf-8"))
     click.echo(f"wrote {path}; edit it, then use --practice {path}")
 
 

@@ -29,7 +29,7 @@ from urllib.request import url2pathname
 
 from careplan._io import write_private
 from careplan._resources import templates_dir
-from careplan.errors import CareplanError
+from careplan.errors import CareplanError, WriteError
 
 Variant = Literal["pdf/a-3b", "pdf/ua-1"]
 VARIANTS: tuple[Variant, ...] = ("pdf/a-3b", "pdf/ua-1")
@@ -270,6 +270,8 @@ def render_pdf(
             raise RenderError(
                 [f"{output}: not written: the document asked for a file or address outside careplan's assets"]
             ) from None
+        except WriteError as exc:
+            raise RenderError(exc.lines) from None
         except OSError as exc:
             raise RenderError([f"{output}: not written ({exc.strerror or type(exc).__name__})"]) from None
     return warnings

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Literal, TypeVar
 
 from careplan._io import PRIVATE_FILE, private_folder
-from careplan.errors import CareplanError
+from careplan.errors import CareplanError, WriteError
 
 LEDGER_NAME = "send-ledger.sqlite3"
 SCHEMA_VERSION = 1
@@ -108,8 +108,8 @@ def default_data_folder(configured: Path | None = None) -> Path:
 def _ledger_folder(folder: Path) -> Path:
     try:
         private_folder(folder)
-    except OSError as exc:
-        raise LedgerError([f"{folder}: cannot create the folder ({exc.strerror or type(exc).__name__})"]) from None
+    except WriteError as exc:
+        raise LedgerError(exc.lines) from None
     if not folder.is_dir():
         raise LedgerError([f"{folder}: not a folder"])
     return folder

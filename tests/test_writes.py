@@ -1,0 +1,105 @@
+"""Writes are complete or fail: a full disk or a read-only file system gives one line naming the file and why,
+exit 1, and no half-written or temporary file (a real small tmpfs, mounted when the tests run as root)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from careplan._io import private_folder, write_private
+from careplan.cli import cli
+from careplan.errors import WriteError
+from tests.conftest import EXAMPLES
+
+
+def _mount(where: Path, options: str) -> bool:
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        return False
+    where.mkdir(parents=True, exist_ok=True)
+    command = ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(where)]
+    done = subprocess.run(command, capture_output=True, check=False)
+    return done.returncode == 0
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    where = tmp_path / "small"
+    if not _mount(where, "size=64k"):
+        pytest.skip("mounting a small tmpfs needs root and mount(8); the full-disk path is not exercised here")
+    try:
+        yield where
+    finally:
+        subprocess.run(["umount", str(where)], check=False)
+
+
+@pytest.fixture
+def read_only(tmp_path: Path) -> Iterator[Path]:
+    where = tmp_path / "read-only"
+    if not _mount(where, "size=64k,ro"):
+        pytest.skip("mounting a read-only tmpfs needs root and mount(8)")
+    try:
+        yield where
+    finally:
+        subprocess.run(["umount", str(where)], check=False)
+
+
+def test_a_full_disk_leaves_nothing_and_says_so(small_disk: Path) -> None:
+    target = small_disk / "plan.html"
+    with pytest.raises(WriteError) as caught:
+        write_private(target, b"x" * 200_000)
+    assert caught.value.lines == [f"{target}: not written: the disk is full"]
+    assert list(small_disk.iterdir()) == []
+
+
+def test_a_full_disk_keeps_the_file_that_was_there(small_disk: Path) -> None:
+    target = small_disk / "report.json"
+    write_private(target, b"the old report")
+    with pytest.raises(WriteError):
+        write_private(target, b"x" * 200_000)
+    assert target.read_bytes() == b"the old report"
+    assert [p.name for p in small_disk.iterdir()] == ["report.json"]
+
+
+def test_render_html_on_a_full_disk_exits_1_in_one_line(small_disk: Path, tmp_path: Path) -> None:
+    html = small_disk / "plan.html"
+    filler = small_disk / "filler"
+    filler.write_bytes(b"x" * 40_000)
+    args = ["render", str(EXAMPLES[0]), "-o", str(tmp_path / "plan.pdf"), "--html", str(html)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"{html}: not written: the disk is full"
+    assert sorted(p.name for p in small_disk.iterdir()) == ["filler"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["schema", "-o", "{ro}/schema.json"],
+        ["practice", "init", "{ro}/practice.toml"],
+        ["extract", "{pdf}", "-o", "{ro}/intake.json"],
+        ["render", str(EXAMPLES[0]), "-o", "{ro}/plan.pdf"],
+    ],
+    ids=["schema", "practice-init", "extract", "render"],
+)
+def test_a_read_only_folder_is_one_line_and_exit_1(read_only: Path, tmp_path: Path, args: list[str]) -> None:
+    pdf = tmp_path / "plan.pdf"
+    assert CliRunner().invoke(cli, ["render", str(EXAMPLES[0]), "-o", str(pdf)]).exit_code == 0
+    filled = [a.format(ro=read_only, pdf=pdf) for a in args]
+    result = CliRunner().invoke(cli, filled)
+    assert result.exit_code == 1, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "read-only" in lines[0] and "Traceback" not in result.output
+
+
+def test_a_folder_careplan_creates_is_owner_only(tmp_path: Path) -> None:
+    folder = private_folder(tmp_path / "a" / "b")
+    assert (folder.stat().st_mode & 0o777) == 0o700
+    assert ((tmp_path / "a").stat().st_mode & 0o777) == 0o700
+    target = write_private(tmp_path / "c" / "plan.html", b"<p>ok</p>")
+    assert (target.stat().st_mode & 0o777) == 0o600 and ((tmp_path / "c").stat().st_mode & 0o777) == 0o700
