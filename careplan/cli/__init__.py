@@ -9,6 +9,7 @@ run (or when their help is asked for), so ``careplan --help`` stays fast.
 from __future__ import annotations
 
 import importlib
+import os
 from typing import Any
 
 import click
@@ -79,6 +80,22 @@ class _LazyGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             ctx.exit(ExitStatus.INTERRUPTED)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
+        except Exception as exc:
+            # A bug, not a problem with the input: never a traceback (it could quote health data), unless asked.
+            if os.environ.get("CAREPLAN_DEBUG"):
+                raise
+            import traceback
+
+            frame = traceback.extract_tb(exc.__traceback__)[-1]
+            where = f"{os.path.basename(frame.filename)}:{frame.lineno}"
+            click.echo(
+                f"careplan: internal error ({type(exc).__name__} at {where}); "
+                "please report it. Set CAREPLAN_DEBUG=1 to see the details.",
+                err=True,
+            )
+            ctx.exit(ExitStatus.PROBLEM)
 
 
 @click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -17,6 +17,7 @@ import hashlib
 import io
 import json
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -184,6 +185,15 @@ def reset() -> None:
     _font_faces.cache_clear()
 
 
+def plain_warning(message: str) -> str:
+    """A renderer warning without the text it is about: WeasyPrint quotes the characters or words it could not
+    draw, which may be a family's names. What a consultant needs is what went wrong, not which letters."""
+    if ".notdef glyph" in message:
+        return "some characters have no font careplan ships, so they print as empty boxes"
+    without_quotes = re.sub(r"\"[^\"]*\"|'[^']*'", "…", message)
+    return re.sub(r"U\+[0-9A-Fa-f]{4,6}", "…", without_quotes)
+
+
 @contextmanager
 def _collect_warnings() -> Iterator[list[str]]:
     messages: list[str] = []
@@ -191,7 +201,7 @@ def _collect_warnings() -> Iterator[list[str]]:
     class _Handler(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
             if record.levelno >= logging.WARNING:
-                messages.append(record.getMessage())
+                messages.append(plain_warning(record.getMessage()))
 
     handler = _Handler()
     logger = logging.getLogger("weasyprint")

@@ -196,3 +196,18 @@ def test_public_api() -> None:
     intake = careplan.load_intake(EXAMPLES[0])
     plan = careplan.build_plan(intake, careplan.load_library())
     assert isinstance(plan, careplan.Plan)
+
+
+def test_an_internal_error_is_one_line_without_its_message(monkeypatch: pytest.MonkeyPatch, write_json) -> None:  # type: ignore[no-untyped-def]
+    """A bug's message could quote health data: the consultant sees one line naming the error's type and place."""
+    import careplan.rules
+
+    def broken(intake: object, library: object) -> None:
+        raise TypeError("Zephyrine's details")
+
+    monkeypatch.setattr(careplan.rules.engine, "build_plan", broken)
+    result = CliRunner().invoke(cli, ["plan", str(write_json(BASE_INTAKE))])
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("careplan: internal error (TypeError at ")
+    assert "Zephyrine" not in result.output and "Traceback" not in result.output
