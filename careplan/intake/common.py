@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -9,6 +10,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    field_validator,
 )
 
 SCHEMA_VERSION = "1.0"
@@ -26,10 +28,20 @@ TERM_WEEKS = 40.0
 DAYS_PER_MONTH = 30.4375
 
 
+#: Control characters (C0, DEL and C1) other than tab and line feed: they would move a terminal's cursor, colour
+#: its text or hide words in a plan, a message or a file name.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 class IntakeModel(BaseModel):
-    """Base for every intake model: unknown keys are errors, text is trimmed."""
+    """Base for every intake model: unknown keys are errors, text is trimmed, control characters removed."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, validate_assignment=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _without_control_characters(cls, value: Any) -> Any:
+        return _CONTROL.sub("", value) if isinstance(value, str) else value
 
 
 def weeks_of(days: int | float) -> float:

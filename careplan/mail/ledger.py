@@ -122,9 +122,12 @@ class Ledger:
     def __init__(self, folder: Path) -> None:
         self.folder = _ledger_folder(Path(folder))
         self.path = self.folder / LEDGER_NAME
+        if self.path.is_symlink():
+            # A link placed there could send the record of who got which plan anywhere: refuse it.
+            raise LedgerError([f"{self.path}: is a symbolic link; careplan keeps its send ledger in a real file"])
         try:
             # Create the file owner-only before SQLite opens it; SQLite gives its journal the same mode.
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, PRIVATE_FILE)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), PRIVATE_FILE)
             os.close(fd)
             os.chmod(self.path, PRIVATE_FILE)
             self._db = sqlite3.connect(self.path, timeout=10, isolation_level=None)

@@ -269,7 +269,7 @@ def _classify(exc: BaseException, phase: Phase, secrets: tuple[str, ...], recipi
 def _refused(what: str, code: int, reply: bytes | str, secrets: tuple[str, ...], recipient: str) -> Outcome:
     kind: Kind = "temporary" if 400 <= code < 500 else "permanent"
     text = _scrub(f"{what}: {_server(code, reply)}", secrets)
-    return Outcome(kind, text.replace(recipient, mask_address(recipient)))
+    return Outcome(kind, mask_addresses(text, recipient))
 
 
 def _server(code: int, reply: bytes | str) -> str:
@@ -302,6 +302,19 @@ def _secrets(user: str | None, password: str | None) -> tuple[str, ...]:
 def _scrub(text: str, secrets: tuple[str, ...]) -> str:
     for secret in secrets:
         text = text.replace(secret, "[hidden]")
+    return text
+
+
+_ADDRESS = re.compile(r"[^\s<>\"'(),;:\[\]]+@[^\s<>\"'(),;:\[\]]+")
+
+
+def mask_addresses(text: str, recipient: str) -> str:
+    """Every address in a server's words masked (in any case, in brackets or not), and the recipient's own name
+    part too where a server echoes it alone: a reply must not put the parent's address in a log or ledger."""
+    text = _ADDRESS.sub(lambda m: mask_address(m.group(0)), text)
+    local = recipient.rpartition("@")[0]
+    if len(local) >= 3:
+        text = re.sub(re.escape(local), f"{local[0]}***", text, flags=re.IGNORECASE)
     return text
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import typing
 from datetime import date, timedelta
 from typing import Any
@@ -9,6 +10,19 @@ from typing import Any
 from hypothesis import strategies as st
 
 from careplan.intake import Intake
+
+
+def _clean(text: str) -> str:
+    """Text as the intake keeps it: control characters other than tab and line feed removed."""
+    return re.sub(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", "", text)
+
+
+def _name_key(baby: dict[str, Any]) -> str:
+    return " ".join(_clean(baby["name"]).split()).casefold()
+
+
+def _has_text(text: str) -> bool:
+    return _clean(text).strip() != ""
 
 CONSULT_DAY = date(2026, 6, 15)
 
@@ -54,7 +68,7 @@ def babies(draw: st.DrawFn, consult: date) -> dict[str, Any]:
     well = age >= 14 and draw(st.integers(min_value=0, max_value=2)) == 0
     concerns = st.lists(_calm(Baby, "concerns"), max_size=2, unique=True) if well else _some(Baby, "concerns")
     baby: dict[str, Any] = {
-        "name": draw(st.text(min_size=1, max_size=20).filter(lambda s: s.strip() != "")),
+        "name": draw(st.text(min_size=1, max_size=20).filter(_has_text)),
         "birth_date": birth.isoformat(),
         "gestational_age_weeks": draw(_maybe(st.floats(min_value=23, max_value=42).map(lambda x: round(x, 1)))),
         "birth_weight_g": draw(_maybe(st.integers(min_value=500, max_value=5500))),
@@ -143,7 +157,7 @@ def _medicines(consult: date) -> st.SearchStrategy[list[dict[str, Any]]]:
 
     name = st.one_of(
         st.sampled_from(MEDICINE_NAMES),
-        st.text(min_size=1, max_size=30).filter(lambda s: s.strip() != ""),
+        st.text(min_size=1, max_size=30).filter(_has_text),
     )
 
     @st.composite
@@ -155,7 +169,7 @@ def _medicines(consult: date) -> st.SearchStrategy[list[dict[str, Any]]]:
             medicine["status"] = "stopped"
             stopped = consult - timedelta(days=draw(st.integers(min_value=0, max_value=700)))
             medicine["stopped_on"] = draw(_maybe(st.just(stopped.isoformat())))
-            medicine["stop_reason"] = draw(_maybe(st.text(min_size=1, max_size=40).filter(lambda s: s.strip() != "")))
+            medicine["stop_reason"] = draw(_maybe(st.text(min_size=1, max_size=40).filter(_has_text)))
         elif draw(st.booleans()):
             medicine["status"] = "taking"
         return medicine
@@ -184,9 +198,7 @@ def intakes(draw: st.DrawFn) -> Intake:
 
     consult = CONSULT_DAY - timedelta(days=draw(st.integers(min_value=0, max_value=400)))
     # Each baby has its own name (the model refuses two babies with one name, spaces and case aside).
-    kids = draw(
-        st.lists(babies(consult), min_size=1, max_size=3, unique_by=lambda b: " ".join(b["name"].split()).casefold())
-    )
+    kids = draw(st.lists(babies(consult), min_size=1, max_size=3, unique_by=_name_key))
     earliest = min(date.fromisoformat(b["birth_date"]) for b in kids)
     lactation: dict[str, Any] = {
         "ever_lactated": draw(_pick(Lactation, "ever_lactated")),

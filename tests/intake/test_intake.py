@@ -986,3 +986,12 @@ def test_a_fifo_is_refused_at_once(tmp_path: Path) -> None:
     path = tmp_path / "intake.json"
     os.mkfifo(path)
     assert problems(path) == [f"{path}: not a regular file (a pipe, device or socket is not an intake)"]
+
+
+def test_control_characters_never_reach_an_output() -> None:
+    data = minimal()
+    data["parent"]["name"] = "Robin\x1b[2J\x07 Quill\x9b"
+    data["babies"][0]["name"] = "Sky\x00\r"
+    intake = parse_intake(json.dumps(data))
+    assert intake.parent.name == "Robin[2J Quill"
+    assert intake.babies[0].name == "Sky"

@@ -841,3 +841,26 @@ def test_a_practice_can_edit_the_message_templates_in_a_sandbox(
 
 def test_no_real_folder_is_touched() -> None:
     assert "default-data" in os.environ["CAREPLAN_DATA"]
+
+
+def test_a_servers_words_never_carry_the_parents_address() -> None:
+    from careplan.mail.transport import mask_addresses
+
+    reply = "550 5.1.1 <ROBIN.QUILL@EXAMPLE.ORG>: rejected; user Robin.Quill unknown; also robin.quill@example.org"
+    masked = mask_addresses(reply, "robin.quill@example.org")
+    assert "robin.quill" not in masked.casefold()
+    assert masked == "550 5.1.1 <R***@EXAMPLE.ORG>: rejected; user r*** unknown; also r***@example.org"
+
+
+def test_the_ledger_refuses_a_symbolic_link(tmp_path: Path) -> None:
+    from careplan.mail.ledger import LEDGER_NAME, LedgerError
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    elsewhere = tmp_path / "elsewhere.sqlite3"
+    (folder / LEDGER_NAME).symlink_to(elsewhere)
+    with pytest.raises(LedgerError) as caught:
+        Ledger(folder)
+    link = folder / LEDGER_NAME
+    assert caught.value.lines == [f"{link}: is a symbolic link; careplan keeps its send ledger in a real file"]
+    assert not elsewhere.exists()
