@@ -359,6 +359,8 @@ def _send_with_retries(
         return SendResult("unknown", name, masked, message_id, encrypted, passphrase, detail=detail, attempts=made)
     if outcome.kind == "temporary":
         detail = f"{outcome.detail} (gave up after {made} attempts; nothing was sent)"
+    elif "nothing was sent" in outcome.detail:
+        detail = outcome.detail
     else:
         detail = f"{outcome.detail} (nothing was sent)"
     ledger.mark_failed(key, detail)
