@@ -19,7 +19,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
-from careplan.batch.worker import Settings, init_worker
+from careplan.batch.worker import PARENT_ENV, Settings, init_worker
 from careplan.errors import CareplanError
 
 T = TypeVar("T")
@@ -112,6 +112,7 @@ class LocalPool(Pool):
         self.retired: list[ProcessPoolExecutor] = []
         self.label = f"local ({self.slots} worker{'s' if self.slots != 1 else ''})"
         self.settings = settings
+        os.environ[PARENT_ENV] = str(os.getpid())  # so the forkserver, our child, dies with us (worker.py)
         self.context = multiprocessing.get_context(start_method())
         if start_method() == "forkserver":
             self.context.set_forkserver_preload(FORKSERVER_PRELOAD)

@@ -23,6 +23,7 @@ import os
 import secrets
 import signal
 import socket
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -142,9 +143,30 @@ def _fresh(settings: Settings) -> None:
     _seen_digest[:] = [settings.digest]
 
 
+#: Set by the batch's main process to its pid before it starts worker processes: a process whose parent is that
+#: process (the forkserver) dies with it.
+PARENT_ENV = "CAREPLAN_BATCH_PARENT"
+
+
+def die_with_parent() -> None:
+    """Ask the kernel to kill this process when its parent dies, however the parent dies (kill -9 included), so a
+    killed batch leaves no forkserver or worker behind; the resource tracker then ends on its own. Linux only
+    (elsewhere a no-op); if the parent is already gone, exit now."""
+    if sys.platform != "linux":
+        return
+    import ctypes
+
+    parent = os.getppid()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
 def init_worker(settings: Settings) -> None:
-    """Initializer for a local worker process: leave Ctrl-C to the main process, which stops the batch cleanly,
-    and warm up now rather than on the first plan."""
+    """Initializer for a local worker process: die with the process that started it, leave Ctrl-C to the main
+    process (which stops the batch cleanly), and warm up now rather than on the first plan."""
+    die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         with _lock:
@@ -241,3 +263,8 @@ def _failed(task: RenderTask, start: float, lines: list[str]) -> RenderResult:
         peak_rss_kb=peak_rss_kb(),
         cpu_seconds=cpu_seconds(),
     )
+
+
+# The forkserver imports this module first (FORKSERVER_PRELOAD); the batch's main process is its parent.
+if os.environ.get(PARENT_ENV) == str(os.getppid()):
+    die_with_parent()

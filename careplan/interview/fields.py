@@ -21,11 +21,19 @@ Kind = Literal["select", "checkbox", "confirm", "date", "int", "float", "text"]
 
 
 def unwrap_optional(annotation: Any) -> tuple[Any, bool]:
+    """The type inside ``X | None`` (and whether it was optional), without any ``Annotated`` constraints (a
+    bounded date such as ``CareDate | None`` is still a date)."""
     if typing.get_origin(annotation) in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(annotation) if a is not type(None)]
         if len(args) == 1 and len(typing.get_args(annotation)) == 2:
-            return args[0], True
-    return annotation, False
+            return _bare(args[0]), True
+    return _bare(annotation), False
+
+
+def _bare(annotation: Any) -> Any:
+    while typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    return annotation
 
 
 def literal_values(annotation: Any) -> tuple[Any, ...] | None:

@@ -3,6 +3,7 @@ run finishes exactly what is left."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -157,3 +158,43 @@ def test_a_worker_that_dies_fails_only_its_own_plan(tmp_path: Path) -> None:
     assert report.exit_code == 1
     assert len(list((tmp_path / "out").glob("*.pdf"))) == 2
     assert (tmp_path / "out" / STATE_DIR / "manifest.json").is_file()
+
+
+def group_members(pgid: int) -> list[int]:
+    """The live processes of a process group (Linux /proc), zombies left out."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        state, group = fields[0], int(fields[2])
+        if group == pgid and state != "Z":
+            members.append(int(entry.name))
+    return members
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the parent-death signal and /proc are Linux's")
+def test_kill_9_of_the_batch_alone_leaves_no_process_behind(tmp_path: Path) -> None:
+    """Only the main process is killed (as an OOM killer or a crash would): its forkserver, workers and resource
+    tracker must go too, and the next run finishes the rest."""
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    write_synthetic(inputs, 6, seed=13)
+    process = start_batch(inputs, out, "--jobs", "2")
+    wait_for_pdfs(out, process)
+    assert len(group_members(process.pid)) >= 3, "the batch runs a forkserver and workers"
+    os.kill(process.pid, signal.SIGKILL)
+    process.communicate()
+    deadline = time.monotonic() + 20
+    while group_members(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = group_members(process.pid)
+    for pid in left:  # clean up before failing
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    assert left == [], "processes left behind by a killed batch"
+    finished = assert_complete_pdfs(out)
+    report = rerun(inputs, out, tmp_path)
+    assert {Path(i["output"]).name for i in report["items"] if i["status"] == "skipped"} == finished

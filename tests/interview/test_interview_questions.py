@@ -212,3 +212,13 @@ def test_wrong_answers_get_the_models_message_in_plain_words(path: str, typed: s
 def test_examples_still_validate() -> None:
     for path in EXAMPLES:
         Intake.model_validate(json.loads(path.read_text(encoding="utf-8")))
+
+
+def test_every_date_field_is_asked_as_a_date() -> None:
+    """Dates carry bounds (Annotated constraints); the form must still see a date, optional or not."""
+    form = builtin_form()
+    questions = [node for node in form.questions() if isinstance(node, Question)]
+    dates = [node for node in questions if node.info.title and "date" in node.info.title.lower()]
+    assert len(dates) >= 8
+    for node in dates:
+        assert node.kind == "date", (node.full, node.kind)
