@@ -121,3 +121,21 @@ def load_yaml(text: str) -> Any:
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+
+
+def read_capped(path: Path, limit: int) -> bytes:
+    """A file's bytes, only if it is a regular file of at most ``limit`` bytes: a FIFO or a device would block or
+    never end, and a huge file is not what careplan reads. Raises ValueError with the reason in words (the caller
+    names the file), or OSError when it cannot be read."""
+    import stat
+
+    info = os.stat(path)
+    if not stat.S_ISREG(info.st_mode):
+        raise ValueError("not a regular file")
+    if info.st_size > limit:
+        raise ValueError(f"larger than {limit // 1024} KB")
+    with path.open("rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise ValueError(f"larger than {limit // 1024} KB")
+    return data

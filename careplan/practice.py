@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from careplan._io import read_capped
 from careplan.errors import InputError, describe_validation_error
 
 MAX_LOGO_BYTES = 2 * 1024 * 1024
@@ -148,15 +149,25 @@ class Practice(_Strict):
         return self.emergency_number or EMERGENCY_NUMBERS.get(jurisdiction)
 
 
+#: A practice file is a page of settings.
+MAX_PRACTICE_BYTES = 256 * 1024
+
+
 def load_practice(path: str | Path | None = None) -> Practice:
     """Read a practice TOML file (relative logo paths are taken from the file's folder); None gives defaults."""
     if path is None:
         return Practice()
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_capped(path, MAX_PRACTICE_BYTES).decode("utf-8"))
     except FileNotFoundError:
         raise InputError([f"{path}: no such file"]) from None
+    except ValueError as exc:  # not a regular file, too large (TOMLDecodeError is handled below)
+        if isinstance(exc, tomllib.TOMLDecodeError):
+            raise InputError([f"{path}: not valid TOML: {exc}"]) from None
+        if isinstance(exc, UnicodeDecodeError):
+            raise InputError([f"{path}: cannot be read (not UTF-8 text)"]) from None
+        raise InputError([f"{path}: {exc}; a practice file is a few kilobytes"]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError([f"{path}: cannot be read ({type(exc).__name__})"]) from None
     except tomllib.TOMLDecodeError as exc:

@@ -103,3 +103,15 @@ def test_a_folder_careplan_creates_is_owner_only(tmp_path: Path) -> None:
     assert ((tmp_path / "a").stat().st_mode & 0o777) == 0o700
     target = write_private(tmp_path / "c" / "plan.html", b"<p>ok</p>")
     assert (target.stat().st_mode & 0o777) == 0o600 and ((tmp_path / "c").stat().st_mode & 0o777) == 0o700
+
+
+@pytest.mark.parametrize("special", ["/dev/zero", "fifo"])
+def test_a_practice_file_that_is_not_a_regular_file_is_refused_at_once(tmp_path: Path, special: str) -> None:
+    path = Path(special)
+    if special == "fifo":
+        path = tmp_path / "practice.toml"
+        os.mkfifo(path)
+    args = ["render", str(EXAMPLES[0]), "-o", str(tmp_path / "p.pdf"), "--practice", str(path)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"{path}: not a regular file; a practice file is a few kilobytes"

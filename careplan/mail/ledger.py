@@ -122,6 +122,7 @@ class Ledger:
     def __init__(self, folder: Path) -> None:
         self.folder = _ledger_folder(Path(folder))
         self.path = self.folder / LEDGER_NAME
+        _remove_stale_scratch(self.folder)
         if self.path.is_symlink():
             # A link placed there could send the record of who got which plan anywhere: refuse it.
             raise LedgerError([f"{self.path}: is a symbolic link; careplan keeps its send ledger in a real file"])
@@ -303,3 +304,19 @@ def _row(row: sqlite3.Row, status: LedgerStatus | None = None) -> LedgerRow:
         sent_at=row["sent_at"],
         error=row["error"],
     )
+
+
+#: Folders `careplan email` renders plans in (see careplan.mail.send); one older than this was left by a killed run.
+SCRATCH_PREFIX = "careplan-email-"
+STALE_SCRATCH_SECONDS = 3600
+
+
+def _remove_stale_scratch(folder: Path) -> None:
+    import shutil
+    import time
+
+    for scratch in folder.glob(f"{SCRATCH_PREFIX}*"):
+        with contextlib.suppress(OSError):
+            old = time.time() - scratch.stat().st_mtime > STALE_SCRATCH_SECONDS
+            if old and scratch.is_dir() and not scratch.is_symlink():
+                shutil.rmtree(scratch)

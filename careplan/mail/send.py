@@ -46,7 +46,7 @@ from careplan.errors import CareplanError
 from careplan.intake import Intake
 from careplan.mail.credentials import encrypt_pdf, new_passphrase, resolve_password
 from careplan.mail.keys import intake_key, message_id_for, normalise_address, plan_key
-from careplan.mail.ledger import Ledger, LedgerRow, default_data_folder
+from careplan.mail.ledger import SCRATCH_PREFIX, Ledger, LedgerRow, default_data_folder
 from careplan.mail.message import ATTACHMENT_NAME, build_message, needs_smtputf8, smtp_settings
 from careplan.mail.result import SendResult, SendStatus, summary_line
 from careplan.mail.transport import AttemptProgress, MailSetupError, deliver, mask_address
@@ -476,7 +476,9 @@ def _email_one(
     gate = email_gate(intake)
     if gate is not None:
         return SendResult(gate, path.name)
-    with tempfile.TemporaryDirectory(prefix="careplan-email-") as scratch:
+    # The plan is rendered into the ledger's own folder (0700), never the shared temporary folder: a kill here
+    # leaves it only where the family's other records are, and the next run removes it (Ledger.__init__).
+    with tempfile.TemporaryDirectory(prefix=SCRATCH_PREFIX, dir=ledger.folder) as scratch:
         plan_pdf = request.pdf
         if plan_pdf is None:
             try:

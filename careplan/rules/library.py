@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from careplan._io import load_yaml
+from careplan._io import load_yaml, read_capped
 from careplan.errors import CareplanError, LibraryError, field_path
 from careplan.plantypes import PlanType
 from careplan.rules.expressions import Compiled, ExpressionError, compile_expression
@@ -162,11 +162,19 @@ class Library:
         return {row for rule in self.rules.values() for row in rule.entry.rules}
 
 
+#: A library file is a few dozen entries.
+MAX_LIBRARY_FILE_BYTES = 1024 * 1024
+
+
 def _read_yaml(path: Path, label: str) -> Any:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise LibraryError([f"{label}: cannot be read ({exc})"]) from None
+        text = read_capped(path, MAX_LIBRARY_FILE_BYTES).decode("utf-8")
+    except UnicodeDecodeError:
+        raise LibraryError([f"{label}: cannot be read (not UTF-8 text)"]) from None
+    except ValueError as exc:
+        raise LibraryError([f"{label}: {exc}"]) from None
+    except OSError as exc:
+        raise LibraryError([f"{label}: cannot be read ({exc.strerror or type(exc).__name__})"]) from None
     try:
         return load_yaml(text)
     except yaml.YAMLError as exc:

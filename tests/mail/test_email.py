@@ -17,6 +17,7 @@ import os
 import socket
 import ssl
 import stat
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email import policy
@@ -864,3 +865,25 @@ def test_the_ledger_refuses_a_symbolic_link(tmp_path: Path) -> None:
     link = folder / LEDGER_NAME
     assert caught.value.lines == [f"{link}: is a symbolic link; careplan keeps its send ledger in a real file"]
     assert not elsewhere.exists()
+
+
+def test_a_killed_send_leaves_its_scratch_folder_only_in_the_private_data_folder(tmp_path: Path) -> None:
+    """`careplan email` renders plans in the ledger's folder (0700), never the shared temporary folder; a folder
+    left by a killed run is removed the next time the ledger opens."""
+    from careplan.mail.ledger import SCRATCH_PREFIX, STALE_SCRATCH_SECONDS
+
+    folder = tmp_path / "data"
+    with Ledger(folder):
+        pass
+    left = folder / f"{SCRATCH_PREFIX}abc123"
+    left.mkdir()
+    (left / "care-plan.pdf").write_bytes(b"%PDF-")
+    fresh = folder / f"{SCRATCH_PREFIX}running"
+    fresh.mkdir()
+    old = time.time() - STALE_SCRATCH_SECONDS - 60
+    os.utime(left, (old, old))
+    with Ledger(folder):
+        pass
+    assert not left.exists(), "a killed run's scratch folder is removed"
+    assert fresh.exists(), "a running send's folder is left alone"
+    assert (folder.stat().st_mode & 0o777) == 0o700
