@@ -33,6 +33,8 @@ def read_intake_bytes(path: str | Path, label: str) -> bytes:
     try:
         # Only a regular file: a FIFO or a device would block or never end (checked before opening, which could
         # itself block on a FIFO).
+        if Path(path).is_symlink() and not Path(path).exists():
+            raise InputError([f"{label}: a symbolic link that leads nowhere (or round in a loop)"])
         if Path(path).exists() and not Path(path).is_dir() and not stat.S_ISREG(os.stat(path).st_mode):
             raise InputError([f"{label}: not a regular file (a pipe, device or socket is not an intake)"])
         with Path(path).open("rb") as handle:

@@ -995,3 +995,10 @@ def test_control_characters_never_reach_an_output() -> None:
     intake = parse_intake(json.dumps(data))
     assert intake.parent.name == "Robin[2J Quill"
     assert intake.babies[0].name == "Sky"
+
+
+def test_a_symbolic_link_loop_is_named_as_such(tmp_path: Path) -> None:
+    (tmp_path / "a.json").symlink_to(tmp_path / "b.json")
+    (tmp_path / "b.json").symlink_to(tmp_path / "a.json")
+    path = tmp_path / "a.json"
+    assert problems(path) == [f"{path}: a symbolic link that leads nowhere (or round in a loop)"]
