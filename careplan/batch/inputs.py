@@ -32,7 +32,8 @@ def expand_inputs(
     notes: list[str] = []
 
     def add(label: str, path: Path) -> None:
-        resolved = path.resolve()
+        # A link that loops or leads nowhere is kept as given, so reading it says so.
+        resolved = path.absolute() if path.is_symlink() and not path.exists() else path.resolve()
         if resolved not in seen and resolved not in skip and STATE_DIR not in resolved.parts:
             seen.add(resolved)
             found.append((label, resolved))
