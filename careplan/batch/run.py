@@ -203,6 +203,8 @@ def run_batch(
             for journal in state.glob(f"{JOURNAL_PREFIX}*{JOURNAL_SUFFIX}"):
                 with contextlib.suppress(OSError):
                     journal.unlink()
+            # The folder is locked to this batch: a temporary file still here is a killed worker's.
+            remove_temporary_files(out, state)
     for item in report.items:
         if item.status == "interrupted":
             item.output = None

@@ -39,7 +39,7 @@ MANIFEST_FORMAT = "careplan-batch/1"
 
 
 #: Temporary files: a worker's ``.NAME.pdf.RANDOM.part`` and write_private's own ones beside it, and the manifest's.
-_PART_FILE = re.compile(r"^\.(.*\.pdf|manifest\.json)\..*\.part$")
+_PART_FILE = re.compile(r"^\.+(careplan-render-[0-9a-f]+|.*\.pdf|manifest\.json)\..*part$")
 
 
 @dataclass

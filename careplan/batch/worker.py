@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from careplan._io import PRIVATE_FILE
+from careplan._io import PART_SUFFIX, PRIVATE_FILE
 from careplan.errors import CareplanError
 from careplan.intake import read_intake_bytes
 
@@ -143,6 +143,9 @@ def _fresh(settings: Settings) -> None:
     _seen_digest[:] = [settings.digest]
 
 
+#: The hidden name a worker renders a PDF under before renaming it into place.
+STAGING_PREFIX = ".careplan-render-"
+
 #: Set by the batch's main process to its pid before it starts worker processes: a process whose parent is that
 #: process (the forkserver) dies with it.
 PARENT_ENV = "CAREPLAN_BATCH_PARENT"
@@ -216,7 +219,9 @@ def render_task(task: RenderTask) -> RenderResult:
             library, practice = _context(task.settings, intake.plan_type)
             final = Path(task.output)
             # Written (atomically, 0600) under a hidden staging name, journalled, then renamed into place.
-            staging = final.with_name(f".{final.name}.{secrets.token_hex(6)}.part")
+            # The staging name does not carry the family's name (the output's name does): a worker killed here
+            # leaves only an anonymous temporary file, removed when this batch ends or the next one starts.
+            staging = final.with_name(f"{STAGING_PREFIX}{secrets.token_hex(8)}{PART_SUFFIX}")
             try:
                 rendered = write_plan_pdf(
                     intake,

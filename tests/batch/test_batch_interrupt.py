@@ -16,9 +16,10 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+from careplan._io import PART_SUFFIX
 from careplan.batch.run import run_batch
 from careplan.batch.state import STATE_DIR
-from careplan.batch.worker import RenderResult, RenderTask, render_task
+from careplan.batch.worker import STAGING_PREFIX, RenderResult, RenderTask, render_task
 from careplan.synthetic import write_synthetic
 from tests.conftest import ROOT
 from tests.helpers.pdf import SRGB_LEAK_FILTER
@@ -158,6 +159,26 @@ def test_a_worker_that_dies_fails_only_its_own_plan(tmp_path: Path) -> None:
     assert report.exit_code == 1
     assert len(list((tmp_path / "out").glob("*.pdf"))) == 2
     assert (tmp_path / "out" / STATE_DIR / "manifest.json").is_file()
+
+
+def crash_mid_render(task: RenderTask) -> RenderResult:
+    """Dies after starting its PDF, as a worker killed mid-render does: a staging file is left in the folder."""
+    if "crash" in Path(task.label).name:
+        (Path(task.output).parent / f"{STAGING_PREFIX}{'0' * 16}{PART_SUFFIX}").write_bytes(b"")
+        os._exit(70)
+    return render_task(task)
+
+
+def test_a_worker_killed_mid_render_leaves_no_temporary_file(tmp_path: Path) -> None:
+    """The batch ends with the folder clean: the dead worker's file is removed, and no temporary name ever carried
+    a family's name."""
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    paths = write_synthetic(inputs, 3, seed=14)
+    paths[0].rename(inputs / "crash.json")
+    report = run_batch([inputs], out, jobs=2, task=crash_mid_render)
+    assert [item.status for item in report.items if "crash" in item.label] == ["failed"]
+    assert part_files(out) == []
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == [STATE_DIR]
 
 
 def group_members(pgid: int) -> list[int]:
