@@ -335,6 +335,9 @@ def _send_with_retries(
             )
             if outcome.kind != "temporary" or made >= attempts:
                 break
+            # The server refused this attempt, so nothing was sent: a stop during the wait is "failed", not
+            # "unknown" (the last attempt's phase no longer says anything about the message).
+            progress = AttemptProgress()
             sleep(BACKOFF_SECONDS * 2 ** (made - 1))
     except BaseException:  # Ctrl-C, or a settings problem found while connecting
         if progress.phase == "done":

@@ -558,6 +558,30 @@ def test_a_4xx_is_retried_with_backoff_then_sent(
     assert row is not None and (row.status, row.attempts) == ("sent", 2)
 
 
+def test_a_stop_while_waiting_to_retry_a_refused_send_is_failed_not_unknown(
+    serve: Any, plans: dict[str, Plan], ledger: Ledger, tmp_path: Path
+) -> None:
+    """The server refused the message (4xx after DATA), so nothing was sent: Ctrl-C during the wait before the
+    next attempt must leave the plan "failed" (a rerun sends it), not "unknown"."""
+    recorder, port = serve(Recorder(data_replies=["451 4.3.0 Try again later"]))
+
+    def interrupted(seconds: float) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        send_plan(
+            plans["plain"].intake,
+            plans["plain"].pdf,
+            practice(port, tmp_path),
+            ledger=ledger,
+            intake_name="robin.json",
+            sleep=interrupted,
+        )
+    row = ledger.get(plan_key(plans["plain"].data, ADDRESS))
+    assert row is not None and row.status == "failed", row
+    assert recorder.received == []
+
+
 def test_a_5xx_fails_at_once_and_a_rerun_tries_again(
     serve: Any, plans: dict[str, Plan], ledger: Ledger, sleeps: list[float], tmp_path: Path
 ) -> None:
