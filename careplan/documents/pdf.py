@@ -128,8 +128,16 @@ def fonts_css(characters: set[int]) -> str:
     missing = characters - covered
     rules = []
     families: list[str] = []
+    chosen: dict[tuple[str, str], bool] = {}  # a subset's weights and styles go together
     for face in faces:
-        if face in core or any(low <= c <= high for c in missing for low, high in face["ranges"]):
+        subset = (face["family"], face["unicode_range"])
+        if subset not in chosen:
+            # A fallback subset is loaded only for characters no earlier one covers: the manifest's order is the
+            # order of preference (Korean's font also covers Han and Greek, but Chinese and Greek come first).
+            needed = {c for c in missing for low, high in face["ranges"] if low <= c <= high}
+            chosen[subset] = bool(needed)
+            missing -= needed
+        if face in core or chosen[subset]:
             family = _face_family(face)
             rules.append(
                 f'@font-face {{ font-family: "{family}"; font-weight: {face["weight"]}; '

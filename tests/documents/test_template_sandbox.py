@@ -11,6 +11,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -145,17 +146,27 @@ def test_email_templates_get_plain_data_too(tmp_path: Path, secret: Path) -> Non
     assert len(caught.value.lines) == 1 and SECRET not in caught.value.lines[0]
 
 
-def test_a_renderer_warning_never_spells_the_text_it_is_about(tmp_path: Path) -> None:
-    """A name in a script careplan ships no font for prints as boxes; the warning says so without the name."""
+def render_names(tmp_path: Path, parent: str, baby: str) -> Any:
     import json
 
     data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
-    data["parent"]["name"] = "김민지"
-    data["babies"][0]["name"] = "서연"
+    data["parent"]["name"] = parent
+    data["babies"][0]["name"] = baby
     intake = tmp_path / "intake.json"
     intake.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    result = CliRunner().invoke(cli, ["render", str(intake), "-o", str(tmp_path / "plan.pdf")])
+    return CliRunner().invoke(cli, ["render", str(intake), "-o", str(tmp_path / "plan.pdf")])
+
+
+def test_a_renderer_warning_never_spells_the_text_it_is_about(tmp_path: Path) -> None:
+    """A name in a script careplan ships no font for (Ethiopic here) prints as boxes; the warning says so without
+    the name."""
+    result = render_names(tmp_path, "አበበ በቀለ", "ሰላም")
     assert result.exit_code == 0
     assert result.stderr.strip() == "warning: some characters have no font careplan ships, so they print as empty boxes"
-    for char in "김민지서연":
+    for char in "አበበቀለሰላም":
         assert char not in result.output and f"{ord(char):04X}" not in result.output
+
+
+def test_korean_names_have_a_font(tmp_path: Path) -> None:
+    result = render_names(tmp_path, "김민지", "서연")
+    assert result.exit_code == 0 and result.stderr == ""
