@@ -27,26 +27,23 @@ def _mount(where: Path, options: str) -> bool:
     return done.returncode == 0
 
 
-@pytest.fixture
-def small_disk(tmp_path: Path) -> Iterator[Path]:
-    where = tmp_path / "small"
-    if not _mount(where, "size=64k"):
-        pytest.skip("mounting a small tmpfs needs root and mount(8); the full-disk path is not exercised here")
+def _tmpfs(where: Path, options: str, skip_reason: str) -> Iterator[Path]:
+    if not _mount(where, options):
+        pytest.skip(skip_reason)
     try:
         yield where
     finally:
         subprocess.run(["umount", str(where)], check=False)
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    yield from _tmpfs(tmp_path / "small", "size=64k", "mounting a small tmpfs needs root and mount(8)")
 
 
 @pytest.fixture
 def read_only(tmp_path: Path) -> Iterator[Path]:
-    where = tmp_path / "read-only"
-    if not _mount(where, "size=64k,ro"):
-        pytest.skip("mounting a read-only tmpfs needs root and mount(8)")
-    try:
-        yield where
-    finally:
-        subprocess.run(["umount", str(where)], check=False)
+    yield from _tmpfs(tmp_path / "read-only", "size=64k,ro", "mounting a read-only tmpfs needs root and mount(8)")
 
 
 def test_a_full_disk_leaves_nothing_and_says_so(small_disk: Path) -> None:
