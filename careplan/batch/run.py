@@ -104,6 +104,7 @@ def run_batch(
     progress: Progress | None = None,
     exclude: Sequence[Path] = (),
     task: TaskFunction = render_task,
+    prune: bool = False,
 ) -> BatchReport:
     """Render a plan for every intake in ``inputs`` into ``outdir``; see the module's docstring.
 
@@ -149,15 +150,22 @@ def run_batch(
         remove_temporary_files(out, state)
         manifest = Manifest.load(state / MANIFEST_NAME, report.notes)
         manifest.replay(state, absolute_out)
+        replaced: dict[str, list[str]] = {}  # input -> its earlier plans' names, when the family's name changed
         try:
             wanted = _triage(report, manifest, settings, absolute_out, force)
             if wanted:
+                previous = {key: entry.get("output", "") for key, entry in manifest.inputs.items()}
                 names = assign_names(
                     wanted,
-                    {key: entry.get("output", "") for key, entry in manifest.inputs.items()},
+                    previous,
                     manifest.outputs,
                     {entry.name for entry in os.scandir(absolute_out) if not entry.name.startswith(".")},
                 )
+                # A family whose name changed gets a new file name; its earlier plan is stale once the new one is
+                # written (see _stale below).
+                for name, owner in manifest.outputs.items():
+                    if owner in wanted and name != names[owner]:
+                        replaced.setdefault(owner, []).append(name)
                 tasks = [
                     RenderTask(
                         key=key,
@@ -200,6 +208,7 @@ def run_batch(
                 if item.status == "rendered" and item.fingerprint and item.output:
                     manifest.record(item.key, item.fingerprint, item.output)
             manifest.save(state / MANIFEST_NAME, absolute_out)
+            _stale(report, absolute_out, replaced, prune)
             for journal in state.glob(f"{JOURNAL_PREFIX}*{JOURNAL_SUFFIX}"):
                 with contextlib.suppress(OSError):
                     journal.unlink()
@@ -231,6 +240,24 @@ def _triage(report: BatchReport, manifest: Manifest, settings: Settings, outdir:
             continue
         wanted[item.key] = output_stem(intake, Path(item.key).stem)
     return wanted
+
+
+def _stale(report: BatchReport, outdir: Path, replaced: dict[str, list[str]], prune: bool) -> None:
+    """Earlier plans of families whose name changed, now that their new plan is written: removed with ``prune``,
+    otherwise counted in a note (never named: a file name holds a family's name)."""
+    rendered = {item.key for item in report.items if item.status == "rendered"}
+    stale = [outdir / n for key, names in replaced.items() if key in rendered for n in names if (outdir / n).is_file()]
+    if not stale:
+        return
+    if prune:
+        for path in stale:
+            with contextlib.suppress(OSError):
+                path.unlink()
+        report.notes.append(f"removed {len(stale)} earlier plan{'s' if len(stale) != 1 else ''} of families whose "
+                            "name changed")
+    else:
+        report.notes.append(f"{len(stale)} earlier plan{'s' if len(stale) != 1 else ''} of families whose name "
+                            f"changed {'is' if len(stale) == 1 else 'are'} still in {outdir}; --prune removes them")
 
 
 def _check_library(folders: Sequence[Path]) -> None:

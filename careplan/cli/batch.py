@@ -23,6 +23,7 @@ from careplan.cli.options import echo_lines
 @options.libraries
 @options.variant
 @click.option("--force", is_flag=True, help="Render every intake again, even those up to date.")
+@click.option("--prune", is_flag=True, help="Remove the earlier plan of a family whose name changed.")
 @click.option(
     "--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
     help="Write a JSON report: every input with its status, output and time.",
@@ -46,6 +47,7 @@ def batch(
     libraries: tuple[Path, ...],
     variant: str,
     force: bool,
+    prune: bool,
     report_path: Path | None,
     executor: str,
     quiet: bool,
@@ -89,6 +91,7 @@ def batch(
         executor=executor,
         progress=progress_for(sys.stderr, quiet=quiet),
         exclude=[report_path] if report_path is not None else [],
+        prune=prune,
     )
     echo_lines([f"note: {note}" for note in report.notes])
     if report_path is not None:

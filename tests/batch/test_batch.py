@@ -501,3 +501,28 @@ def test_workers_are_recycled_to_keep_memory_flat(tmp_path: Path, monkeypatch: p
     assert [item.status for item in report.items] == ["rendered"] * 3
     assert len(report.workers) == 3, "a fresh worker process for every plan"
     assert all(stats.plans == 1 and stats.peak_kib > 0 and stats.cpu_seconds > 0 for stats in report.workers.values())
+
+
+def test_a_family_whose_name_changed_leaves_a_stale_plan_until_prune(tmp_path: Path) -> None:
+    """A typo fixed in a name gives a new file name; the earlier plan is reported (not by name) and --prune
+    removes it."""
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    data = json.loads(json.dumps(BASE_INTAKE))
+    data["parent"]["name"] = "Robyn Quillfeather"
+    (inputs / "family.json").write_text(json.dumps(data), encoding="utf-8")
+    assert invoke([str(inputs), "-o", str(out), "--jobs", "1", "-q"]).exit_code == 0
+    (first,) = out.glob("*.pdf")
+    data["parent"]["name"] = "Robin Quillfeather"
+    (inputs / "family.json").write_text(json.dumps(data), encoding="utf-8")
+    again = invoke([str(inputs), "-o", str(out), "--jobs", "1", "-q"])
+    assert again.exit_code == 0
+    assert "1 earlier plan of families whose name changed is still in" in again.stderr
+    assert "Robyn" not in again.output
+    assert len(list(out.glob("*.pdf"))) == 2 and first.exists()
+    data["parent"]["name"] = "Robin Quillfeathers"
+    (inputs / "family.json").write_text(json.dumps(data), encoding="utf-8")
+    pruned = invoke([str(inputs), "-o", str(out), "--jobs", "1", "-q", "--prune"])
+    assert pruned.exit_code == 0 and "removed 2 earlier plans" in pruned.stderr
+    (only,) = out.glob("*.pdf")
+    assert "quillfeathers" in only.name and first.exists() is False
