@@ -15,8 +15,8 @@ from careplan.errors import ExitStatus
 
 if TYPE_CHECKING:
     from careplan.intake import Intake
+    from careplan.mail.outbox import RenderPlan
     from careplan.mail.result import SendResult
-    from careplan.mail.send import RenderPlan
     from careplan.practice import Practice
     from careplan.rules.library import Library
 
@@ -50,7 +50,7 @@ def _renderer(libraries: tuple[Path, ...]) -> RenderPlan:
 def send_rendered(plans: Sequence[tuple[Intake, Path, str]], practice_file: Path) -> None:
     """Email rendered plans (intake, PDF, intake file name) to their parents; exit 1 if any failed or is unknown.
     Used after `interview --render` and `batch`; `careplan email` does the same for files on disk."""
-    from careplan.mail.send import send_plans
+    from careplan.mail.outbox import send_plans
 
     results = send_plans(plans, practice_file, shown=_show)
     if any(r.status in ("failed", "unknown") for r in results):
@@ -102,7 +102,7 @@ def email(
     Examples: careplan email intake.json --practice practice.toml;
     careplan email clinic/*.json --dry-run; careplan email --status
     """
-    from careplan.mail.send import EmailRequest, email_intakes, ledger_status
+    from careplan.mail.outbox import EmailRequest, email_intakes, ledger_status
 
     def warn(line: str) -> None:
         click.echo(line, err=True)

@@ -1,7 +1,7 @@
 """Emailing a plan to the parent: consent first, no health details in the message, encrypted and verified, once.
 
 The library function is :func:`send_plan` (``careplan email``, ``careplan batch --email`` and
-``careplan interview --render --email`` all use it, through :func:`email_intakes` and :func:`send_plans`). The
+``careplan interview --render --email`` all use it, through :mod:`careplan.mail.outbox`). The
 command is in :mod:`careplan.cli.email`; mail never renders a plan: it is given the PDF, or a function that
 makes it.
 
@@ -24,19 +24,14 @@ The rules it keeps:
 * **Failures.** Temporary ones (4xx, timeouts, refused connections) are retried with exponential backoff;
   permanent ones (5xx, refused recipient, bad login, unverifiable certificate) are reported at once; in a batch one
   failure never stops the others.
-
-Long on purpose: the send rules (consent, the check that the PDF is this family's, the ledger claim, retries, what
-each outcome means) are read together; each function is one step of them.
 """
 
 from __future__ import annotations
 
 import contextlib
 import re
-import tempfile
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
 from email import policy
 from pathlib import Path
 from typing import Literal
@@ -46,10 +41,10 @@ from careplan.errors import CareplanError
 from careplan.intake import Intake
 from careplan.mail.credentials import encrypt_pdf, new_passphrase, resolve_password
 from careplan.mail.keys import intake_key, message_id_for, normalise_address, plan_key
-from careplan.mail.ledger import SCRATCH_PREFIX, Ledger, LedgerRow, default_data_folder
-from careplan.mail.message import ATTACHMENT_NAME, build_message, needs_smtputf8, smtp_settings
-from careplan.mail.result import SendResult, SendStatus, summary_line
-from careplan.mail.transport import AttemptProgress, MailSetupError, deliver, mask_address
+from careplan.mail.ledger import Ledger, LedgerRow, default_data_folder
+from careplan.mail.message import build_message, needs_smtputf8, smtp_settings
+from careplan.mail.result import SendResult, SendStatus
+from careplan.mail.transport import AttemptProgress, deliver, mask_address
 from careplan.practice import Practice, Smtp
 
 DEFAULT_ATTEMPTS = 4
@@ -100,8 +95,6 @@ def check_plan_matches(intake: Intake, pdf: bytes, label: str) -> None:
 # ---------------------------------------------------------------------------------------------------------------
 # The message
 # ---------------------------------------------------------------------------------------------------------------
-
-
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -379,148 +372,5 @@ def _record(action: Callable[..., None], *args: str) -> None:
 # ---------------------------------------------------------------------------------------------------------------
 # The command
 # ---------------------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class EmailRequest:
-    """What ``careplan email`` was asked to do."""
-
-    intakes: list[Path]
-    pdf: Path | None = None
-    dry_run: bool = False
-    outbox: Path | None = None
-    encrypt: bool = False
-    resend_unknown: bool = False
-    resend_changed: bool = False
-    libraries: tuple[Path, ...] = ()
-
-
-@dataclass(frozen=True)
-class EmailOutcome:
-    results: list[SendResult]
-
-    @property
-    def problem(self) -> bool:
-        return any(r.problem for r in self.results)
-
-    @property
-    def summary(self) -> str:
-        return summary_line(self.results)
-
-
-#: Makes the plan PDF for an intake at the path given (mail never renders: the caller brings the renderer).
-RenderPlan = Callable[[Intake, Path, Practice], Path]
-Say = Callable[[str], None]
-
-
-def _warn_recovered(ledger: Ledger, warn: Say) -> None:
-    for row in ledger.recovered:
-        warn(
-            f"warning: {row.intake} to {row.recipient}: careplan stopped while sending it; it may or may "
-            "not have arrived (now marked unknown)"
-        )
-
-
-def ledger_status(practice_file: Path | None, warn: Say) -> list[str]:
-    """The plans the send ledger knows, one line each (``careplan email --status``)."""
-    from careplan.practice import load_practice
-
-    with open_ledger(load_practice(practice_file)) as ledger:
-        _warn_recovered(ledger, warn)
-        rows = ledger.rows()
-        if not rows:
-            return [f"no plans in the send ledger ({ledger.path})"]
-        return [row.line() for row in rows]
-
-
-def email_intakes(
-    request: EmailRequest,
-    practice_file: Path | None,
-    *,
-    render: RenderPlan,
-    warn: Say,
-    shown: Callable[[SendResult], None],
-) -> EmailOutcome:
-    """Email each intake's plan (the PDF given, or one ``render`` makes in a private scratch folder) to its
-    parent, once, with consent. ``shown`` is called with each result as it comes."""
-    from careplan.practice import load_practice
-
-    loaded = load_practice(practice_file)
-    with open_ledger(loaded) as ledger:
-        _warn_recovered(ledger, warn)
-        smtp = smtp_settings(loaded)
-        password = resolve_password(smtp) if not request.dry_run else None
-        results = []
-        for path in request.intakes:
-            result = _email_one(path, request, loaded, ledger, password=password, render=render, warn=warn)
-            shown(result)  # at once: a PDF's password is shown only here, and a later failure must not lose it
-            results.append(result)
-    return EmailOutcome(results)
-
-
-def _email_one(
-    path: Path,
-    request: EmailRequest,
-    practice: Practice,
-    ledger: Ledger,
-    *,
-    password: str | None,
-    render: RenderPlan,
-    warn: Say,
-) -> SendResult:
-    from careplan.intake import load_intake
-
-    try:
-        intake = load_intake(path)
-    except CareplanError as exc:
-        for line in exc.lines:
-            warn(line)
-        return SendResult("failed", path.name, detail="the intake could not be read")
-    gate = email_gate(intake)
-    if gate is not None:
-        return SendResult(gate, path.name)
-    # The plan is rendered into the ledger's own folder (0700), never the shared temporary folder: a kill here
-    # leaves it only where the family's other records are, and the next run removes it (Ledger.__init__).
-    with tempfile.TemporaryDirectory(prefix=SCRATCH_PREFIX, dir=ledger.folder) as scratch:
-        plan_pdf = request.pdf
-        if plan_pdf is None:
-            try:
-                plan_pdf = render(intake, Path(scratch) / ATTACHMENT_NAME, practice)
-            except CareplanError as exc:  # this plan only; the others go on
-                for line in exc.lines:
-                    warn(line)
-                return SendResult("failed", path.name, detail="the plan could not be rendered")
-        return send_plan(
-            intake,
-            plan_pdf,
-            practice,
-            ledger=ledger,
-            dry_run=request.dry_run,
-            outbox=request.outbox,
-            force_encrypt=request.encrypt,
-            password=password,
-            intake_name=path.name,
-            resend_unknown=request.resend_unknown,
-            resend_changed=request.resend_changed,
-        )
-
-
-def send_plans(
-    plans: Sequence[tuple[Intake, Path, str]], practice_file: Path, shown: Callable[[SendResult], None]
-) -> list[SendResult]:
-    """Email rendered plans (intake, PDF, intake file name) to their parents, with consent, each once: the one
-    sending loop behind ``batch --email`` and ``interview --render --email``. ``shown`` gets each result at once."""
-    from careplan.practice import load_practice
-
-    loaded = load_practice(practice_file)
-    if loaded.smtp is None:
-        raise MailSetupError([f"{practice_file}: no [smtp] section; see `careplan practice init`"])
-    password = resolve_password(loaded.smtp)
-    results = []
-    with open_ledger(loaded) as ledger:
-        for intake, pdf, name in plans:
-            results.append(send_plan(intake, pdf, loaded, ledger=ledger, password=password, intake_name=name))
-            shown(results[-1])
-    return results
 
 
