@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from careplan._version import __version__
-from careplan.errors import TemplateError
 from careplan.plan import Plan, SourceRef
 from careplan.practice import Practice, template_data
 from careplan.templating import Folders, Record, plain, render_template
@@ -207,9 +206,6 @@ def render_html(plan: Plan, practice: Practice, *, logo_url: str | None = None, 
     data = {"plan": plain(plan.model_dump()), "practice": plain(template_data(practice)), "doc": doc}
     return render_template("plan.html", data, extra=templates)
 
-
-#: The name this error had before the one template module; kept for callers.
-TemplateProblem = TemplateError
 
 
 def used_characters(html: str) -> set[int]:

@@ -19,8 +19,7 @@ import datetime
 import inspect
 import types
 import typing
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -342,26 +341,3 @@ def _choice_path(node: Any, element: bool = False) -> str | None:
         return None
     key = path + "[]" if element else path
     return key if key in TYPES.choices else None
-
-
-def symbol_fields() -> dict[str, list[str]]:
-    """Every root symbol and its attributes, for documentation and error hints."""
-    result: dict[str, list[str]] = {}
-    for name, datatype in TYPES.symbols.items():
-        inner = getattr(datatype, "inner_type", datatype)
-        inner = getattr(inner, "value_type", inner)
-        result[name] = sorted(getattr(inner, "attributes", {}).keys())
-    return result
-
-
-@contextmanager
-def recording() -> Iterator[dict[str, Any]]:  # pragma: no cover - convenience for debugging
-    record: dict[str, Any] = {}
-    token = _recording.set(record)
-    try:
-        yield record
-    finally:
-        _recording.reset(token)
-
-
-EvaluateFn = Callable[[dict[str, Any]], tuple[Any, dict[str, Any]]]
