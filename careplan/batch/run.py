@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING
 from careplan._io import private_folder
 from careplan.batch.fingerprint import settings_digest
 from careplan.batch.inputs import expand_inputs
-from careplan.batch.naming import assign_names, output_stem
+from careplan.batch.naming import duplicates, id_in_name, output_name
 from careplan.batch.progress import Progress, QuietProgress
 from careplan.batch.report import BatchReport, Item
 from careplan.batch.scheduler import Runner, TaskFunction
@@ -153,24 +153,21 @@ def run_batch(
         replaced: dict[str, list[str]] = {}  # input -> its earlier plans' names, when the family's name changed
         try:
             wanted = _triage(report, manifest, settings, absolute_out, force)
+            kept = {item.key: item.output for item in report.items if item.status == "skipped" and item.output}
+            for key, first in duplicates(wanted, kept).items():
+                del wanted[key]
+                items[key].status = "failed"
+                items[key].messages = [
+                    f"{items[key].label}: the same consult as {items[first].label} (same family, babies and consult "
+                    "date, or the same record id); only that one is rendered: keep one of the two files"
+                ]
             if wanted:
-                previous = {key: entry.get("output", "") for key, entry in manifest.inputs.items()}
-                names = assign_names(
-                    wanted,
-                    previous,
-                    manifest.outputs,
-                    {entry.name for entry in os.scandir(absolute_out) if not entry.name.startswith(".")},
-                )
-                # A family whose name changed gets a new file name; its earlier plan is stale once the new one is
-                # written (see _stale below).
-                for name, owner in manifest.outputs.items():
-                    if owner in wanted and name != names[owner]:
-                        replaced.setdefault(owner, []).append(name)
+                replaced = _earlier_plans(wanted, kept, manifest, absolute_out)
                 tasks = [
                     RenderTask(
                         key=key,
                         label=items[key].label,
-                        output=str(absolute_out / names[key]),
+                        output=str(absolute_out / wanted[key]),
                         state=str(state.resolve()),
                         settings=settings,
                     )
@@ -222,7 +219,7 @@ def run_batch(
 
 
 def _triage(report: BatchReport, manifest: Manifest, settings: Settings, outdir: Path, force: bool) -> dict[str, str]:
-    """Skip what is up to date, fail what cannot be read or is invalid; return the rest as key -> output stem."""
+    """Skip what is up to date, fail what cannot be read or is invalid; return the rest as key -> output name."""
     from careplan.intake import parse_intake
 
     wanted: dict[str, str] = {}
@@ -238,8 +235,26 @@ def _triage(report: BatchReport, manifest: Manifest, settings: Settings, outdir:
         except CareplanError as exc:
             item.status, item.messages = "failed", exc.lines
             continue
-        wanted[item.key] = output_stem(intake, Path(item.key).stem)
+        wanted[item.key] = output_name(intake, Path(item.key).stem)
     return wanted
+
+
+def _earlier_plans(
+    wanted: dict[str, str], kept: dict[str, str], manifest: Manifest, outdir: Path
+) -> dict[str, list[str]]:
+    """Per input to render, its earlier plans under another name (the family's name was corrected): known from the
+    manifest, or, with the manifest lost, by the stable id at the end of the name. A name another input has now is
+    never one of them."""
+    taken = set(wanted.values()) | set(kept.values())
+    on_disk = {entry.name for entry in os.scandir(outdir) if not entry.name.startswith(".")}
+    earlier: dict[str, list[str]] = {}
+    for key, name in wanted.items():
+        ours = id_in_name(name)
+        found = {old for old, owner in manifest.outputs.items() if owner == key}
+        found |= {old for old in on_disk if id_in_name(old) == ours and manifest.outputs.get(old, key) == key}
+        if found - taken:
+            earlier[key] = sorted(found - taken)
+    return earlier
 
 
 def _stale(report: BatchReport, outdir: Path, replaced: dict[str, list[str]], prune: bool) -> None:

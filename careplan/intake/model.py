@@ -327,6 +327,15 @@ class Intake(IntakeModel):
             description="One of careplan's plan types (careplan.plantypes.available()).",
         ),
     ] = "relactation"
+    record_id: Annotated[
+        str | None,
+        Field(
+            title="record id",
+            pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{7,63}$",
+            description="Set once when the intake is created (careplan interview writes a random one); its documents "
+            "are named by it, so correcting a name keeps them together. Never a name or a health detail.",
+        ),
+    ] = None
     consult: Annotated[Consult, Field(title="consult")]
     parent: Annotated[Parent, Field(title="parent")]
     babies: Annotated[list[Baby], Field(title="babies", min_length=1, max_length=8)]

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from careplan.intake import Intake
 from careplan.interview.background import Draft
 from careplan.interview.partial import (
-    build_data,
+    intake_data,
 )
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ class Drafts:
         if not self.session.state.render or not self.session.background.render:
             return
         try:
-            intake = Intake.model_validate(build_data(self.session.form, self.session.answers))
+            intake = Intake.model_validate(intake_data(self.session.form, self.session.state))
         except ValidationError:
             return
         key = intake.model_dump_json()

@@ -1,7 +1,8 @@
 """The interview's answers: turned into an intake, saved as they come, carried into a follow-up visit.
 
-* :func:`build_data` turns the flat answers into intake JSON; :func:`provisional` does the same with placeholders
-  for required fields not asked yet, so an unfinished intake can be validated and run through the rules.
+* :func:`build_data` turns the flat answers into intake JSON (:func:`intake_data` adds the record id);
+  :func:`provisional` does the same with placeholders for required fields not asked yet, so an unfinished intake
+  can be validated and run through the rules.
 * :func:`save_partial` writes the answers and where the interview is, atomically, readable by the owner only
   (mode 0600: it is health information), after every answer; :func:`load_partial` reads it back for ``--resume``.
 * :func:`follow_up_answers` starts a follow-up visit from the last intake.
@@ -11,7 +12,9 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import typing
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -28,6 +31,7 @@ from careplan.interview.form import Form, Group, Path_, Question, dotted, split_
 PARTIAL_FORMAT = "careplan-interview-partial"
 PARTIAL_VERSION = 1
 MAX_PARTIAL_BYTES = 2 * 1024 * 1024
+_RECORD_ID = re.compile(r"[0-9a-f]{32}")
 PLACEHOLDER_TEXT = "?"
 
 
@@ -44,6 +48,8 @@ class State:
     libraries: list[str] = field(default_factory=list)
     phase: str = "asking"
     position: str | None = None
+    #: The intake's record id, made once when the interview starts (a follow-up is a new record).
+    record_id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -83,6 +89,11 @@ def get_path(data: Any, path: Path_) -> Any:
             return MISSING
         data = data[part]
     return data
+
+
+def intake_data(form: Form, state: State) -> dict[str, Any]:
+    """The intake JSON the interview writes: the answers and the record id."""
+    return {"record_id": state.record_id, **build_data(form, state.answers)}
 
 
 def build_data(form: Form, answers: dict[str, Any]) -> dict[str, Any]:
@@ -245,6 +256,7 @@ def save_partial(state: State) -> None:
         "position": state.position,
         "answers": state.answers,
         "previous": state.previous,
+        "record_id": state.record_id,
     }
     write_private(state.partial, json.dumps(document, indent=1, ensure_ascii=False).encode("utf-8"))
 
@@ -279,6 +291,7 @@ def load_partial(path: Path) -> State:
         libraries=[str(x) for x in document.get("libraries") or []],
         phase=str(document.get("phase") or "asking"),
         position=document.get("position") if isinstance(document.get("position"), str) else None,
+        **({"record_id": document["record_id"]} if _RECORD_ID.fullmatch(str(document.get("record_id"))) else {}),
     )
 
 

@@ -49,6 +49,7 @@ from careplan.interview.partial import (
     State,
     build_data,
     follow_up_answers,
+    intake_data,
     load_partial,
     partial_path_for,
     provisional,
@@ -379,7 +380,7 @@ def _finish(
     clock: Callable[[], float],
 ) -> InterviewResult:
     state, console = interview.state, interview.console
-    intake = Intake.model_validate(build_data(interview.form, state.answers))
+    intake = Intake.model_validate(intake_data(interview.form, state))
     write_private(state.output, (intake.model_dump_json(indent=2) + "\n").encode("utf-8"))
     state.partial.unlink(missing_ok=True)
     console.say("")

@@ -25,7 +25,7 @@ from pypdf import PdfReader
 from careplan.batch.executors import ExecutorSpecError, LocalPool, parse_executor, start_method
 from careplan.batch.fingerprint import settings_digest
 from careplan.batch.inputs import expand_inputs
-from careplan.batch.naming import assign_names, output_stem, slug
+from careplan.batch.naming import duplicates, id_in_name, output_name, slug, stable_id
 from careplan.batch.progress import BarProgress, LineProgress, QuietProgress, progress_for
 from careplan.batch.report import BatchReport
 from careplan.batch.run import run_batch
@@ -61,7 +61,7 @@ def write_intake(path: Path, data: dict[str, Any]) -> Path:
 
 
 def expected_name(path: Path) -> str:
-    return output_stem(load_intake(path), path.stem) + ".pdf"
+    return output_name(load_intake(path), path.stem)
 
 
 def pdf_names(folder: Path) -> set[str]:
@@ -178,37 +178,41 @@ def test_names_come_from_the_intake() -> None:
     data["babies"][0]["name"] = "Łucja Maria"
     data["babies"].append({**data["babies"][0], "name": "Søren"})
     intake = parse_intake(json.dumps(data))
-    assert output_stem(intake, "intake-17") == "2026-05-01_zoe-angstrom-obrien_lucja-soren"
+    name = output_name(intake, "intake-17")
+    assert name == f"2026-05-01_zoe-angstrom-obrien_lucja-soren_{stable_id(intake)}.pdf"
+    assert id_in_name(name) == stable_id(intake) and len(stable_id(intake)) == 10
     data["parent"]["name"] = "王芳"
     data["babies"] = [{**data["babies"][0], "name": "小明"}]
-    assert output_stem(parse_intake(json.dumps(data)), "record 17") == "2026-05-01_record-17"
+    chinese = parse_intake(json.dumps(data))
+    assert output_name(chinese, "record 17") == f"2026-05-01_record-17_{stable_id(chinese)}.pdf"
     assert slug("Nguyễn Thị Lan") == "nguyen-thi-lan"
     assert slug("Groß-Bäumer") == "gross-baumer"
     assert slug("a" * 50 + " b") == "a" * 40
     assert slug("Anne-Marie Catherine Elisabeth Montgomery-Smythe", 30) == "anne-marie-catherine-elisabeth"
+    assert id_in_name("2026-05-01_robin.pdf") is None
 
 
-def test_name_collisions_are_resolved_in_path_order_and_names_stay_put() -> None:
-    wanted = {"/in/b.json": "2026-05-01_robin", "/in/a.json": "2026-05-01_robin", "/in/c.json": "2026-05-02_sam"}
-    names = assign_names(wanted, {}, {}, set())
-    assert names == {
-        "/in/a.json": "2026-05-01_robin.pdf",
-        "/in/b.json": "2026-05-01_robin-2.pdf",
-        "/in/c.json": "2026-05-02_sam.pdf",
-    }
-    # Next run: a new input that sorts first does not take the name of an existing plan.
-    current = {key: name for key, name in names.items()}
-    owners = {name: key for key, name in names.items()}
-    again = assign_names({"/in/0.json": "2026-05-01_robin", "/in/b.json": "2026-05-01_robin"}, current, owners,
-                         set(owners))
-    assert again == {"/in/0.json": "2026-05-01_robin-3.pdf", "/in/b.json": "2026-05-01_robin-2.pdf"}
-    # A file careplan did not write is never overwritten.
-    assert assign_names({"/in/x.json": "2026-05-02_sam"}, {}, {}, {"2026-05-02_sam.pdf"}) == {
-        "/in/x.json": "2026-05-02_sam-2.pdf"
-    }
-    # An input whose name changed gets the new one; its old plan stays where it is, still reserved.
-    moved = assign_names({"/in/c.json": "2026-05-09_sam"}, current, owners, set(owners))
-    assert moved == {"/in/c.json": "2026-05-09_sam.pdf"}
+def test_the_stable_id_follows_the_consult_not_the_details() -> None:
+    data = json.loads(json.dumps(BASE_INTAKE))
+    first = stable_id(parse_intake(json.dumps(data)))
+    data["goals"]["what_matters_most"] = "Sleep, honestly."
+    data["parent"]["name"] = data["parent"]["name"].upper() + "  "
+    assert stable_id(parse_intake(json.dumps(data))) == first, "details and letter case do not change it"
+    data["babies"][0]["birth_date"] = "2026-04-02"
+    assert stable_id(parse_intake(json.dumps(data))) != first, "another baby is another consult"
+    data["record_id"] = "0f3c6a1e9b2d4c7a8e5f1a2b3c4d5e6f"
+    recorded = stable_id(parse_intake(json.dumps(data)))
+    data["parent"]["name"] = "Someone Else Entirely"
+    data["consult"]["date"] = "2026-05-02"
+    assert stable_id(parse_intake(json.dumps(data))) == recorded, "a record id holds through corrections"
+
+
+def test_a_second_file_for_the_same_consult_is_named_as_a_duplicate() -> None:
+    a, b, c = "2026-05-01_robin_0123456789.pdf", "2026-05-01_robin-x_0123456789.pdf", "2026-05-02_sam_abcdefabcd.pdf"
+    assert duplicates({"/in/b.json": a, "/in/a.json": b, "/in/c.json": c}, {}) == {"/in/b.json": "/in/a.json"}
+    # An input kept from an earlier run (up to date) keeps its id against a new file, whatever the paths.
+    assert duplicates({"/in/0.json": a}, {"/in/z.json": b}) == {"/in/0.json": "/in/z.json"}
+    assert duplicates({"/in/z.json": a}, {"/in/z.json": a}) == {}
 
 
 def _batch(inputs: list[Path] | Path, out: Path, **options: Any) -> BatchReport:
@@ -254,16 +258,22 @@ def test_rerun_after_changes_renders_only_what_changed(tmp_path: Path) -> None:
     assert _statuses(report) == {"a.json": "rendered", "b.json": "rendered"}
     assert _statuses(_batch(tmp_path / "in", out, practice=practice)) == {"a.json": "skipped", "b.json": "skipped"}
 
-    # --force renders everything again; a copy of an intake gets the next free name.
+    # A copy of an intake is the same consult again: it fails, naming the file that is kept, and writes nothing.
     copy = tmp_path / "in" / "c.json"
     shutil.copyfile(a, copy)
+    report = _batch(tmp_path / "in", out, practice=practice)
+    assert _statuses(report) == {"a.json": "skipped", "b.json": "skipped", "c.json": "failed"}
+    assert report.items[2].messages == [
+        f"{copy}: the same consult as {a} (same family, babies and consult date, or the same record id); only that "
+        "one is rendered: keep one of the two files"
+    ]
+    # --force renders everything again, the copy still refused.
     report = _batch(tmp_path / "in", out, practice=practice, force=True)
-    assert _statuses(report) == {"a.json": "rendered", "b.json": "rendered", "c.json": "rendered"}
+    assert _statuses(report) == {"a.json": "rendered", "b.json": "rendered", "c.json": "failed"}
     assert report.items[0].output == a_pdf.name
-    assert report.items[2].output == a_pdf.name.removesuffix(".pdf") + "-2.pdf"
-    assert pdf_names(out) == {a_pdf.name, b_pdf.name, a_pdf.name.removesuffix(".pdf") + "-2.pdf"}
+    assert pdf_names(out) == {a_pdf.name, b_pdf.name}
     manifest = Manifest.load(out / STATE_DIR / "manifest.json", [])
-    assert set(manifest.inputs) == {str(p.resolve()) for p in (a, b, copy)}
+    assert set(manifest.inputs) == {str(p.resolve()) for p in (a, b)}
 
 
 def test_a_deleted_pdf_is_rendered_again(tmp_path: Path) -> None:
@@ -273,7 +283,7 @@ def test_a_deleted_pdf_is_rendered_again(tmp_path: Path) -> None:
     (out / expected_name(path)).unlink()
     assert _statuses(_batch(path, out)) == {"one.json": "rendered"}
     assert pdf_names(out) == {expected_name(path)}
-    assert expected_name(path) == "2026-05-01_robin-example_sky.pdf"
+    assert expected_name(path).startswith("2026-05-01_robin-example_sky_")
 
 
 def test_settings_digest_follows_practice_library_templates_and_variant(tmp_path: Path) -> None:
@@ -526,3 +536,29 @@ def test_a_family_whose_name_changed_leaves_a_stale_plan_until_prune(tmp_path: P
     assert pruned.exit_code == 0 and "removed 2 earlier plans" in pruned.stderr
     (only,) = out.glob("*.pdf")
     assert "quillfeathers" in only.name and first.exists() is False
+
+
+def test_a_lost_state_folder_never_duplicates_a_plan(tmp_path: Path) -> None:
+    """With .careplan-batch/ gone, a rerun writes each plan under the name it had; a corrected name on an intake
+    with a record id is still known as the same consult's earlier plan, by the id."""
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    data = json.loads(json.dumps(BASE_INTAKE))
+    data["record_id"] = "5d1e0c2b9a8f4e3d2c1b0a9f8e7d6c5b"
+    data["parent"]["name"] = "Robyn Quillfeather"
+    (inputs / "family.json").write_text(json.dumps(data), encoding="utf-8")
+    other = write_intake(inputs / "other.json", BASE_INTAKE)
+    assert invoke([str(inputs), "-o", str(out), "--jobs", "1", "-q"]).exit_code == 0
+    first = pdf_names(out)
+    assert len(first) == 2
+    shutil.rmtree(out / STATE_DIR)
+    again = invoke([str(inputs), "-o", str(out), "--jobs", "1", "-q"])
+    assert again.exit_code == 0 and pdf_names(out) == first
+    shutil.rmtree(out / STATE_DIR)
+    data["parent"]["name"] = "Robin Quillfeather"
+    (inputs / "family.json").write_text(json.dumps(data), encoding="utf-8")
+    renamed = invoke([str(inputs), "-o", str(out), "--jobs", "1", "-q", "--prune"])
+    assert renamed.exit_code == 0 and "removed 1 earlier plan of families whose name changed" in renamed.stderr
+    names = pdf_names(out)
+    assert expected_name(other) in names and len(names) == 2
+    assert any(name.startswith("2026-05-01_robin-quillfeather_") for name in names)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -165,7 +166,8 @@ def script_for(expected: dict[str, Any], form: Form | None = None) -> list[tuple
 
 
 def normalised(data: dict[str, Any]) -> dict[str, Any]:
-    """The intake as written, with ticked lists in a fixed order (the interview writes them in menu order)."""
+    """The intake as written, with ticked lists in a fixed order (the interview writes them in menu order) and
+    without its record id (random; a written one is checked for its form here)."""
 
     def tidy(value: Any) -> Any:
         if isinstance(value, dict):
@@ -176,4 +178,6 @@ def normalised(data: dict[str, Any]) -> dict[str, Any]:
         return value
 
     tidied: dict[str, Any] = tidy(Intake.model_validate(data).model_dump(mode="json"))
+    record_id = tidied.pop("record_id")
+    assert record_id is None or re.fullmatch(r"[0-9a-f]{32}", record_id), record_id
     return tidied

@@ -176,6 +176,7 @@ def test_ctrl_c_saves_everything_and_resume_finishes(tmp_path: Path, library: Li
     assert second.error is None, second.screen
     assert second.result is not None and second.result.output == out
     assert normalised(second.written) == normalised(expected)
+    assert second.written["record_id"] == saved.record_id, "the record id made at the start is kept on resume"
     assert not partial.exists()
 
 
@@ -377,7 +378,7 @@ def follow_up_script() -> list[tuple[str, Any]]:
 
 def test_follow_up_from_the_last_intake(tmp_path: Path, library: Library) -> None:
     previous = tmp_path / "first-visit.json"
-    first = example(FAMILIES["term baby, recent weaning"])
+    first = {**example(FAMILIES["term baby, recent weaning"]), "record_id": "1b2c3d4e5f60718293a4b5c6d7e8f901"}
     previous.write_text(json.dumps(first), encoding="utf-8")
     script = [*follow_up_script(), (REVIEW, ""), (RAW, "y")]
     run = drive(script, today=date(2026, 3, 30), output=tmp_path / "follow-up.json", previous=previous,
@@ -388,6 +389,7 @@ def test_follow_up_from_the_last_intake(tmp_path: Path, library: Library) -> Non
     written = run.written
     assert written["consult"]["visit"] == "follow_up"
     assert written["consult"]["date"] == "2026-03-30"
+    assert written["record_id"] != first["record_id"], "a follow-up visit is a record of its own"
     baby = written["babies"][0]
     assert baby["earlier_weights"] == [{"date": "2026-03-16", "grams": 4550}]  # last visit's weight
     assert (baby["current_weight_g"], baby["weighed_on"]) == (5100, "2026-03-30")

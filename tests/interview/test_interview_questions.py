@@ -19,7 +19,7 @@ from careplan.interview.partial import build_data, flatten
 from careplan.rules.library import Library
 from tests.conftest import EXAMPLES
 
-NOT_ASKED = {("schema_version",), ("plan_type",)}  # constants, written by careplan
+NOT_ASKED = {("schema_version",), ("plan_type",), ("record_id",)}  # written by careplan, never asked
 
 
 def covered() -> set[tuple[str, ...]]:
