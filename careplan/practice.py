@@ -194,7 +194,7 @@ def load_practice(path: str | Path | None = None) -> Practice:
 
 STARTER = """\
 # careplan practice file: your practice's name, branding and details.
-# Every setting is optional; delete what you do not need. Check it with: careplan render INTAKE --practice THIS_FILE
+# Every setting is optional; delete what you do not need. Check it with: careplan practice check THIS_FILE
 
 # The name at the top of every page.
 name = "Riverside Lactation Care"

@@ -173,6 +173,39 @@ def render_template(
         raise error([f"{_where(exc, what)}: {type(exc).__name__} while rendering"]) from None
 
 
+#: How deep, and how many templates, ``practice check`` looks at in a practice's folder.
+CHECK_DEPTH, CHECK_FILES = 3, 200
+
+
+def check_folder(folder: Path) -> list[str]:
+    """Compile every template (``.html``, ``.txt``) in a practice's folder, as a render would load it: one line per
+    problem, naming the file (a syntax error, a symbolic link, a file too large or not a regular file)."""
+    import os
+
+    import jinja2
+
+    problems: list[str] = []
+    env = environment(folder)
+    names: list[str] = []
+    for root, dirs, files in os.walk(folder):  # symbolic links to folders are not followed
+        if len(Path(root).relative_to(folder).parts) >= CHECK_DEPTH:
+            dirs.clear()
+        here = Path(root).relative_to(folder)
+        names += [(here / f).as_posix() for f in sorted(files) if f.endswith((".html", ".txt"))]
+        if len(names) > CHECK_FILES:
+            return [f"{folder}: more than {CHECK_FILES} templates; a practice's template folder holds a few"]
+    for name in names:
+        try:
+            env.get_template(name)
+        except TemplateError as exc:
+            problems.extend(exc.lines)
+        except jinja2.TemplateSyntaxError as exc:
+            problems.append(f"{exc.filename or name}: line {exc.lineno}: {exc.message}")
+        except (jinja2.TemplateError, OSError, UnicodeDecodeError) as exc:
+            problems.append(f"{folder / name}: cannot be loaded ({type(exc).__name__})")
+    return problems
+
+
 #: A plan's HTML renders in well under a second; a template still running after this is stopped.
 RENDER_SECONDS = 10
 

@@ -1,4 +1,4 @@
-"""The practice file's email settings: never a password in the file, never plain SMTP off this computer."""
+"""The practice file: never a password in it, never plain SMTP off this computer, and `careplan practice check`."""
 
 from __future__ import annotations
 
@@ -50,3 +50,32 @@ def test_plain_smtp_only_on_loopback(tmp_path: Path, host: str, ok: bool) -> Non
 def test_default_ports(tmp_path: Path, security: str, port: int) -> None:
     smtp = load_practice(write(tmp_path, SMTP.format(host="smtp.example.org", security=security))).smtp
     assert smtp is not None and smtp.effective_port == port
+
+
+def test_practice_check_names_every_problem_and_passes_a_good_file(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from careplan.cli import cli
+
+    good = write(tmp_path, STARTER)
+    result = CliRunner().invoke(cli, ["practice", "check", str(good)])
+    assert result.exit_code == 0 and result.stdout == f"{good}: ok\n"
+
+    templates = tmp_path / "mine"
+    (templates / "email").mkdir(parents=True)
+    (templates / "_cover.html").write_text("<p>{{ practice.name }}</p>", encoding="utf-8")
+    (templates / "plan.html").write_text("{% if %}", encoding="utf-8")
+    (templates / "email" / "body.txt").symlink_to("/etc/hostname")
+    (templates / "notes.md").write_text("{% not a template", encoding="utf-8")  # not a template: not checked
+    branded = tmp_path / "branded.toml"
+    branded.write_text('templates = "mine"\nname = ""\n', encoding="utf-8")
+    branded_ok = tmp_path / "branded-ok.toml"
+    branded_ok.write_text('templates = "mine"\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["practice", "check", str(good), str(branded), str(branded_ok)])
+    assert result.exit_code == 1
+    assert result.stdout == f"{good}: ok\n"
+    assert result.stderr.splitlines() == [
+        f"{branded}: practice name [name]: String should have at least 1 character",
+        f"{templates / 'plan.html'}: line 1: Expected an expression, got 'end of statement block'",
+        f"{templates / 'email' / 'body.txt'}: a template must not be a symbolic link",
+    ]

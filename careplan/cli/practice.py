@@ -1,4 +1,4 @@
-"""``careplan practice init`` and ``careplan library check``."""
+"""``careplan practice init``, ``careplan practice check`` and ``careplan library check``."""
 
 from __future__ import annotations
 
@@ -29,6 +29,31 @@ def practice_init(path: Path) -> None:
 
     write_private(path, STARTER.encode("utf-8"))
     click.echo(f"wrote {path}; edit it, then use --practice {path}")
+
+
+@practice.command("check")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+def practice_check(paths: tuple[Path, ...]) -> None:
+    """Check practice files: every setting, the logo, and each template in the templates folder.
+
+    One line per problem; exit 1 if there is any. Example: careplan practice check practice.toml
+    """
+    from careplan.practice import load_practice
+    from careplan.templating import check_folder
+
+    problems: list[str] = []
+    for path in paths:
+        try:
+            loaded = load_practice(path)
+        except CareplanError as exc:
+            problems.extend(exc.lines)
+            continue
+        found = check_folder(loaded.templates) if loaded.templates is not None else []
+        problems.extend(found)
+        if not found:
+            click.echo(f"{path}: ok")
+    if problems:
+        raise CareplanError(problems)
 
 
 @click.group()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import stat
 from functools import cache
@@ -64,11 +65,15 @@ def parse_intake(raw: bytes | str, label: str = "<intake>") -> Intake:
     if not text.strip():
         raise InputError([f"{label}: file is empty"])
     try:
-        data = json.loads(text, object_pairs_hook=_no_repeated_keys)
+        data = json.loads(
+            text, object_pairs_hook=_no_repeated_keys, parse_constant=_not_a_number, parse_float=_finite
+        )
     except json.JSONDecodeError as exc:
         raise InputError([f"{label}: not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"]) from None
     except RecursionError:
         raise InputError([f"{label}: not valid JSON: nested too deeply"]) from None
+    except _NotANumber:
+        raise InputError([f"{label}: not valid JSON: NaN, Infinity or a number too large to hold"]) from None
     except _RepeatedKey as exc:
         which = f"the key {exc.key!r}" if exc.key is not None else "a key (not an intake field)"
         raise InputError([f"{label}: not valid JSON: {which} appears twice in one object"]) from None
@@ -80,6 +85,23 @@ def parse_intake(raw: bytes | str, label: str = "<intake>") -> Intake:
         return Intake.model_validate(data)
     except ValidationError as exc:
         raise InputError(describe_validation_error(exc, Intake, label, name_unknown_keys=False)) from None
+
+
+class _NotANumber(ValueError):
+    pass
+
+
+def _not_a_number(_constant: str) -> float:
+    """``NaN``, ``Infinity`` and ``-Infinity``: Python's json reads them; JSON has no such numbers."""
+    raise _NotANumber
+
+
+def _finite(text: str) -> float:
+    """A JSON number as a float, refusing one past the float range (``1e999`` would be infinity)."""
+    value = float(text)
+    if math.isinf(value):
+        raise _NotANumber
+    return value
 
 
 class _RepeatedKey(ValueError):
