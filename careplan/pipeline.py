@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from careplan._io import write_private
-from careplan.documents.pdf import EmbeddedFile, Variant, render_pdf
+from careplan.documents.pdf import EmbeddedFile, Variant, check_printable, render_pdf
 from careplan.documents.registry import document
 from careplan.errors import InputError
 from careplan.intake import ATTACHMENT, Intake
@@ -51,6 +51,7 @@ def render_file(
         variant=variant,  # type: ignore[arg-type]
         html_output=html,
         kind=kind,
+        label=str(intake_file),
     )
     return sorted(set(result.warnings))
 
@@ -79,13 +80,16 @@ def write_plan_pdf(
     variant: Variant = "pdf/a-3b",
     html_output: Path | None = None,
     kind: str = "care-plan",
+    label: str = "the intake",
 ) -> Rendered:
     """Build the plan for ``intake`` and write document ``kind`` (see :data:`careplan.documents.DOCUMENTS`) as a
-    PDF, and optionally its HTML; the intake is embedded where the document carries it."""
+    PDF, and optionally its HTML; the intake is embedded where the document carries it. ``label`` names the
+    intake in messages (its file)."""
     offered = library.plantype.documents if library.plantype is not None else (kind,)
     if kind not in offered:
         listed = ", ".join(offered)
         raise InputError([f"the {intake.plan_type} plan type does not offer a {kind!r} document ({listed})"])
+    check_printable(intake, label)  # text no packaged font covers stops here, before anything is written
     plan = build_plan(intake, library)
     made = document(kind)
     logo = practice.logo.resolve().as_uri() if practice.logo is not None else None

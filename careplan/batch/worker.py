@@ -229,6 +229,7 @@ def render_task(task: RenderTask) -> RenderResult:
                     library=library,
                     practice=practice,
                     variant=task.settings.variant,  # type: ignore[arg-type]
+                    label=task.label,
                 )
                 warnings = tuple(dict.fromkeys(rendered.warnings))[:20]
                 digest = fingerprint(task.settings.digest, raw)

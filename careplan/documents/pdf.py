@@ -1,7 +1,8 @@
 """HTML -> PDF with WeasyPrint: safe, archival, reproducible, written atomically.
 
 One public function, :func:`render_pdf`. WeasyPrint is imported here only, inside the function's first use, so
-``careplan --help`` never pays for it.
+``careplan --help`` never pays for it. :func:`check_printable` stops a render before it starts when an intake has
+text in a script no packaged font covers.
 
 Safety: every URL WeasyPrint asks for (HTML, CSS, fonts, images, attachments, SVG) goes through
 :class:`AssetFetcher`, which serves ``data:`` URLs and regular files under the allowed folders (the templates and
@@ -18,19 +19,24 @@ import io
 import json
 import logging
 import re
+import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 from careplan._io import write_private
 from careplan._resources import templates_dir
-from careplan.errors import CareplanError, WriteError
+from careplan.errors import CareplanError, InputError, WriteError, field_path
+
+if TYPE_CHECKING:
+    from careplan.intake import Intake
 
 Variant = Literal["pdf/a-3b", "pdf/ua-1"]
 VARIANTS: tuple[Variant, ...] = ("pdf/a-3b", "pdf/ua-1")
@@ -119,8 +125,9 @@ def _face_family(face: dict[str, Any]) -> str:
 def fonts_css(characters: set[int]) -> str:
     """@font-face rules and the font-family list for this document.
 
-    The body font is always loaded; a fallback font (accents, Cyrillic, Greek, Arabic, Chinese, emoji) only when
-    a character the body font lacks needs it. A plan in English loads four small files, not the CJK and emoji sets.
+    The body font is always loaded; a fallback font (accents, Cyrillic, Greek, Arabic, Hebrew, Indic scripts,
+    Ethiopic, Thai, Myanmar, Khmer, Chinese, Korean, emoji) only when a character the body font lacks needs it.
+    A plan in English loads four small files, not the CJK and emoji sets.
     """
     faces = _font_faces()
     core = [face for face in faces if face["family"] == BODY_FONT and "-latin-ext-" not in face["file"]]
@@ -147,6 +154,111 @@ def fonts_css(characters: set[int]) -> str:
                 families.append(family)
     stack = ", ".join(f'"{family}"' for family in families)
     return "\n".join(rules) + f"\nhtml {{ font-family: {stack}; }}\n"
+
+
+#: Unicode categories that never print, so need no font: controls, format characters (joiners, direction marks)
+#: and separators.
+_SILENT = frozenset({"Cc", "Cf", "Zl", "Zp", "Zs"})
+#: Words that end a script's name in a character's Unicode name ('OL CHIKI LETTER LA', 'CHEROKEE SMALL LETTER A').
+_NAME_ENDS = frozenset(
+    {
+        *("LETTER", "CAPITAL", "SMALL", "DIGIT", "NUMBER", "SIGN", "VOWEL", "CONSONANT", "SYLLABLE", "MARK"),
+        *("LIGATURE", "IDEOGRAPH", "HIEROGLYPH", "CHARACTER", "PUNCTUATION", "FRACTION", "NUMERAL", "TONE"),
+        *("INDEPENDENT", "DEPENDENT", "MEDIAL", "FINAL", "INITIAL", "SUBJOINED", "VOCALIC", "UNIFIED"),
+        "COMPATIBILITY",
+    }
+)
+#: Variation selectors choose a glyph's form; they never print on their own.
+_SELECTORS = ((0xFE00, 0xFE0F), (0xE0100, 0xE01EF))
+#: Intake text that never prints in a plan: an address, not words.
+_NOT_PRINTED = frozenset({"email"})
+
+
+@cache
+def _coverage() -> tuple[list[int], list[int]]:
+    """Every packaged face's unicode ranges merged into sorted, disjoint spans: (first code points, last ones)."""
+    spans: list[list[int]] = []
+    for low, high in sorted(span for face in _font_faces() for span in face["ranges"]):
+        if spans and low <= spans[-1][1] + 1:
+            spans[-1][1] = max(spans[-1][1], high)
+        else:
+            spans.append([low, high])
+    return [low for low, _ in spans], [high for _, high in spans]
+
+
+def first_uncovered(text: str) -> str | None:
+    """The first character of ``text`` that would print but that no font careplan ships covers (by the unicode
+    ranges in fonts.json); None when every one is covered."""
+    lows, highs = _coverage()
+    for char in text:
+        code = ord(char)
+        at = bisect_right(lows, code) - 1
+        covered = at >= 0 and code <= highs[at]
+        silent = unicodedata.category(char) in _SILENT or any(low <= code <= high for low, high in _SELECTORS)
+        if not covered and not silent:
+            return char
+    return None
+
+
+def script_of(char: str) -> str:
+    """The script a letter, digit or mark belongs to, in plain words from its Unicode name: 'OL CHIKI LETTER LA'
+    gives 'Ol Chiki'; '' for a symbol, a styled letter ('MATHEMATICAL BOLD CAPITAL A') or a character with no
+    name (private use, unassigned)."""
+    name = unicodedata.name(char, "")
+    category = unicodedata.category(char)
+    if not name or category[0] not in "LMN" or category in ("Nl", "No") or name.startswith("COMBINING"):
+        return ""
+    if unicodedata.decomposition(char).startswith("<font>"):
+        return ""
+    words = name.split()
+    cut = next((i for i, w in enumerate(words) if i and w.split("-")[0] in _NAME_ENDS), max(len(words) - 1, 1))
+    script = " ".join(word.capitalize() for word in words[:cut])
+    return "Han (CJK)" if script == "Cjk" else script
+
+
+def _texts(value: Any, loc: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    if isinstance(value, str):
+        yield loc, value
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            yield from _texts(item, (*loc, index))
+    elif hasattr(type(value), "model_fields"):  # a nested intake model
+        for name in type(value).model_fields:
+            if name not in _NOT_PRINTED:
+                yield from _texts(getattr(value, name), (*loc, name))
+
+
+def uncovered_fields(intake: Intake) -> list[tuple[tuple[str | int, ...], str]]:
+    """(field location, script) for every text value of the intake with a character no packaged font covers;
+    the script is '' when that character is a symbol or has no Unicode name. Every text value is checked, not
+    just the names and goals the templates print: a library's rules may print any of them. The email address is
+    left out: a plan never prints it."""
+    found = []
+    for loc, text in _texts(intake, ()):
+        char = first_uncovered(text)
+        if char is not None:
+            found.append((loc, script_of(char)))
+    return found
+
+
+def check_printable(intake: Intake, label: str) -> None:
+    """Stop before rendering when some intake text has characters no packaged font covers (they would print as
+    empty boxes): an :class:`InputError` with one line per field, naming ``label``, the field and the script,
+    never the text."""
+    from careplan.intake import Intake
+
+    lines = []
+    for loc, script in uncovered_fields(intake):
+        where = f"{label}: {field_path(Intake, loc)}"
+        if script:
+            lines.append(
+                f"{where}: has {script} characters, and careplan ships no font for {script}: they would print as "
+                "empty boxes (write it in a script careplan prints; Latin letters always do)"
+            )
+        else:
+            lines.append(f"{where}: has a symbol or mark careplan ships no font for: it would print as an empty box")
+    if lines:
+        raise InputError(lines)
 
 
 class _Renderer:
@@ -191,6 +303,7 @@ def reset() -> None:
     """Forget the parsed stylesheets and font faces (their files may have changed); the next render reads them."""
     _renderer.cache_clear()
     _font_faces.cache_clear()
+    _coverage.cache_clear()
 
 
 def plain_warning(message: str) -> str:

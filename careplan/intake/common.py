@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -34,14 +35,15 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 class IntakeModel(BaseModel):
-    """Base for every intake model: unknown keys are errors, text is trimmed, control characters removed."""
+    """Base for every intake model: unknown keys are errors, text is trimmed, control characters removed, and
+    accents typed as separate marks composed (NFC), so every letter prints from careplan's own fonts."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, validate_assignment=True)
 
     @field_validator("*", mode="before")
     @classmethod
     def _without_control_characters(cls, value: Any) -> Any:
-        return _CONTROL.sub("", value) if isinstance(value, str) else value
+        return unicodedata.normalize("NFC", _CONTROL.sub("", value)) if isinstance(value, str) else value
 
 
 def weeks_of(days: int | float) -> float:
