@@ -6,6 +6,7 @@ works out of the box. ``careplan practice init`` writes :data:`STARTER`, a comme
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 import tomllib
 from pathlib import Path
@@ -15,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from careplan._io import read_capped
 from careplan.errors import InputError, describe_validation_error
+from careplan.locales import Clock, Locale, PresetName, Spelling, VolumeUnits, WeightUnits, locale_for, make_locale
 
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 HEX = r"^#[0-9a-fA-F]{6}$"
@@ -96,6 +98,30 @@ class Smtp(_Strict):
         return self.port or {"tls": 465, "starttls": 587, "plain": 25}[self.security]
 
 
+class LocaleChoice(_Strict):
+    """The practice's locale: a preset (``locale = "UK"``), or a ``[locale]`` table with a preset and overrides."""
+
+    preset: Annotated[PresetName, Field(title="locale preset", description='"US", "UK", "CA" or "AU"')]
+    volume: Annotated[VolumeUnits | None, Field(title="volumes", description='"ml", "oz" or "both"')] = None
+    weight: Annotated[WeightUnits | None, Field(title="weights", description='"metric", "imperial" or "both"')] = None
+    clock: Annotated[Clock | None, Field(title="clock", description="12 or 24 (hours)")] = None
+    spelling: Annotated[Spelling | None, Field(title="spelling", description='"us" or "uk"')] = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _a_preset_alone(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return {"preset": value}
+        if not isinstance(value, dict | LocaleChoice):
+            raise ValueError('must be a preset ("US", "UK", "CA" or "AU") or a [locale] table')
+        return value
+
+    def chosen(self) -> Locale:
+        return make_locale(
+            self.preset, volume=self.volume, weight=self.weight, clock=self.clock, spelling=self.spelling
+        )
+
+
 DEFAULT_DISCLAIMER = (
     "This plan supports, and does not replace, care from your baby's doctor and your own. "
     "If you are worried about your baby, call your doctor or your local emergency number."
@@ -109,6 +135,10 @@ class Practice(_Strict):
     consultant: Consultant = Consultant()
     contact: Contact = Contact()
     paper: Annotated[Literal["A4", "Letter"], Field(title="paper size")] = "A4"
+    locale: Annotated[
+        LocaleChoice | None,
+        Field(title="locale", description="Units, weights, times, dates and spelling: a preset, with overrides."),
+    ] = None
     disclaimer: Annotated[str, Field(title="disclaimer", max_length=2000)] = DEFAULT_DISCLAIMER
     footer: Annotated[str | None, Field(title="footer text", max_length=300)] = None
     emergency_number: Annotated[str | None, Field(title="emergency number", max_length=20)] = None
@@ -147,6 +177,10 @@ class Practice(_Strict):
 
     def emergency_for(self, jurisdiction: str) -> str | None:
         return self.emergency_number or EMERGENCY_NUMBERS.get(jurisdiction)
+
+    def locale_for(self, jurisdiction: str | None) -> Locale:
+        """The practice's locale when it set one; otherwise the preset for the family's country, or US."""
+        return locale_for(None if self.locale is None else self.locale.chosen(), jurisdiction)
 
 
 #: A practice file is a page of settings.
@@ -202,8 +236,20 @@ name = "Riverside Lactation Care"
 # Your logo, PNG or SVG, at most 2 MB. A path relative to this file.
 # logo = "logo.png"
 
-# Paper size: "A4" or "Letter".
+# Paper size: "A4" or "Letter". Not changed by the locale below.
 paper = "Letter"
+
+# How plans print amounts, weights, times, dates and a few words (the plan stays in English):
+#   "US": 60 mL (2 oz), 3,400 g (7 lb 8 oz), 9:00 PM, March 2, 2026, diaper
+#   "UK": 60 mL, 3,400 g, 21:00, 2 March 2026, nappy and paediatrician
+#   "CA": 60 mL (2 oz), 3,400 g (7 lb 8 oz), 9:00 p.m., March 2, 2026, diaper
+#   "AU": 60 mL, 3,400 g, 9:00 pm, 2 March 2026, nappy
+# Leave it out to use the family's country (US, UK, CA or AU), or US for anywhere else.
+# locale = "US"
+# Or a preset with your own choices, any of: volume "ml", "oz" or "both"; weight "metric" (grams), "imperial"
+# (lb and oz) or "both"; clock 12 or 24; spelling "us" or "uk" (nappy, paediatrician, colour). This can also be
+# a [locale] table, put at the end of the file next to [colours].
+# locale = { preset = "CA", volume = "ml", weight = "metric", clock = 24, spelling = "uk" }
 
 # Shown on the first page and at the end of the plan.
 disclaimer = "This plan supports, and does not replace, care from your baby's doctor and your own. If you are worried about your baby, call your doctor or your local emergency number."
@@ -256,7 +302,10 @@ address = "12 River Road, Springfield"
 """
 
 
-def template_data(practice: Practice) -> dict[str, Any]:
-    """The practice's details as plain data for templates: no file paths, no mail settings."""
+def template_data(practice: Practice, *, jurisdiction: str | None = None) -> dict[str, Any]:
+    """The practice's details as plain data for templates: no file paths, no mail settings. ``locale`` is the locale
+    chosen for the family in ``jurisdiction`` (see :meth:`Practice.locale_for`), as a dict of its fields."""
     hidden = {"logo", "templates", "asset_folder", "smtp", "data_folder"}
-    return practice.model_dump(exclude={name for name in hidden if name in type(practice).model_fields})
+    data = practice.model_dump(exclude={name for name in hidden if name in type(practice).model_fields})
+    data["locale"] = dataclasses.asdict(practice.locale_for(jurisdiction))
+    return data
