@@ -40,6 +40,8 @@ class PlanItem(_Frozen):
     text: str
     why: str | None = None
     because: str | None = None
+    short: str | None = None  # one line for compact views (the herb table)
+    avoid_if: str | None = None  # who must not use it, in a few words
     clinician_note: str
     sources: list[SourceRef]
     rules: list[str] = []
@@ -125,6 +127,19 @@ class BabySummary(_Frozen):
     preterm: bool | None
 
 
+class ProgressRow(_Frozen):
+    """One follow-up measurement the intake recorded, for the plan's "what changed" table."""
+
+    date: date
+    baby: str
+    milk_removal_sessions_per_24h: int | None = None
+    expressed_ml_per_24h: float | None = None
+    supplement_ml_per_24h: float | None = None
+    baby_weight_g: int | None = None
+    wet_diapers_24h: int | None = None
+    dirty_diapers_24h: int | None = None
+
+
 class Plan(_Frozen):
     schema_version: Literal["1.0"] = "1.0"
     plan_type: str = "relactation"
@@ -136,6 +151,11 @@ class Plan(_Frozen):
     babies: list[BabySummary]
     jurisdiction: str
     next_visit: date | None
+    next_visit_time: str | None = None
+    visit: Literal["first", "follow_up"] = "first"
+    first_visit: date | None = None
+    assessment: str | None = None
+    progress: list[ProgressRow] = []
     goal: str
     goal_in_own_words: str | None
     sections: list[PlanSection]

@@ -94,6 +94,8 @@ def batch(
         prune=prune,
     )
     echo_lines([f"note: {note}" for note in report.notes])
+    if practice is None and report.count("rendered"):
+        click.echo(options.NO_PRACTICE_NOTICE, err=True)
     if report_path is not None:
         write_private(report_path, (json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n").encode())
     echo_lines(report.problem_lines())

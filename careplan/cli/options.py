@@ -40,3 +40,9 @@ variant = click.option(
 def echo_lines(lines: list[str], *, err: bool = True) -> None:
     for line in lines:
         click.echo(line, err=err)
+
+
+#: Printed (stderr) when a plan is rendered without a practice file: the PDF then carries placeholder details.
+NO_PRACTICE_NOTICE = (
+    "note: no --practice file, so the plan shows placeholder practice details; write yours with: careplan practice init"
+)

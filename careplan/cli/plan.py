@@ -79,4 +79,6 @@ def render(
         file, target, practice=practice, libraries=libraries, variant=variant, html=html_output, kind=kind
     )
     echo_lines([f"warning: {warning}" for warning in warnings])
+    if practice is None:
+        click.echo(options.NO_PRACTICE_NOTICE, err=True)
     click.echo(str(target))

@@ -8,11 +8,14 @@ blank. A practice may put its own templates in a folder; they are searched befor
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from careplan._version import __version__
-from careplan.plan import Plan, SourceRef
+from careplan.locales import Formatter
+from careplan.plan import Plan, PlanItem, SourceRef
 from careplan.practice import Practice, template_data
 from careplan.templating import Folders, Record, plain, render_template
 
@@ -26,6 +29,11 @@ GOALS = {
 }
 HEADER_NAME_LIMIT = 60
 
+#: Where the sheet's "what to do now" comes from, in order: same-day referrals, the heart of the plan (milk removal
+#: and feeding), the other calls to make, then closeness, nights and the parent's own care. One item per section.
+ACTION_ORDER = ("referrals:today", "milk_removal", "feeding", "referrals:soon", "closeness", "sleep", "wellbeing")
+MAX_ACTIONS = 5
+
 
 @dataclass
 class DocumentContext:
@@ -34,7 +42,12 @@ class DocumentContext:
     plan: Plan
     practice: Practice
     logo: str | None
+    fmt: Formatter = field(init=False)  # the practice's locale for this family
     references: list[Record] = field(default_factory=list)  # (id, citation) in order of first use
+    anchors: set[str] = field(default_factory=set)  # the item anchors given out so far
+
+    def __post_init__(self) -> None:
+        self.fmt = Formatter(self.practice.locale_for(self.plan.jurisdiction))
 
     @property
     def language(self) -> str:
@@ -93,6 +106,58 @@ class DocumentContext:
     def next_visit(self) -> str | None:
         return None if self.plan.next_visit is None else self.long_date(self.plan.next_visit)
 
+    @property
+    def next_visit_time(self) -> str | None:
+        return None if self.plan.next_visit_time is None else self.fmt.time(self.plan.next_visit_time)
+
+    @property
+    def practice_contact(self) -> str:
+        """The practice's phone and address for the sheet's header and every page's footer ("" when neither)."""
+        contact = self.practice.contact
+        return " · ".join(part for part in (contact.phone, contact.address) if part)
+
+    @property
+    def actions(self) -> list[dict[str, str]]:
+        """The sheet's "what to do now": three to five items that fired for this family, each with the anchor of
+        its details. Urgent items are not here: they have their own box above."""
+        chosen: list[PlanItem] = []
+        for source in ACTION_ORDER:
+            section_id, _, urgency = source.partition(":")
+            section = next((s for s in self.plan.sections if s.id == section_id), None)
+            if section is None:
+                continue
+            if urgency:
+                wanted = ("now", "today") if urgency == "today" else ("soon", None)
+                chosen += [i for i in section.items if i.kind == "referral" and i.urgency in wanted]
+            else:
+                chosen += [i for i in section.items if i.kind == "strategy"][:1]
+        seen: set[str] = set()
+        out = []
+        for item in chosen:
+            if item.id in seen:
+                continue
+            seen.add(item.id)
+            babies = item.babies if len(self.plan.babies) > 1 and item.babies else []
+            title = self.fmt.spell(item.title)
+            out.append({"title": title, "anchor": f"item-{item.id}", "babies": " and ".join(babies)})
+        return out[:MAX_ACTIONS]
+
+    @property
+    def help_tiers(self) -> list[dict[str, Any]]:
+        """The "when to get help" tiers, most urgent first: title, one line per sign, and whom to call."""
+        section = next((s for s in self.plan.sections if s.id == "when_to_get_help"), None)
+        tiers = []
+        for item in section.items if section is not None else []:
+            tiers.append({
+                "title": self.fmt.spell(item.title),
+                "signs": [self.fmt.spell(line.strip()) for line in item.text.splitlines() if line.strip()],
+                "urgency": item.urgency or "soon",
+                "sources": [source.model_dump() for source in item.sources],
+                "anchor": f"item-{item.id}",
+            })
+        order = {"now": 0, "today": 1, "soon": 2}
+        return sorted(tiers, key=lambda tier: order.get(tier["urgency"], 3))
+
     @staticmethod
     def age_text(days: int, weeks: float, months: float) -> str:
         if days < 14:
@@ -101,13 +166,11 @@ class DocumentContext:
             return f"{int(weeks)} weeks old"
         return f"{int(months)} months old"
 
-    @staticmethod
-    def long_date(value: date) -> str:
-        return f"{value.strftime('%B')} {value.day}, {value.year}"
+    def long_date(self, value: date) -> str:
+        return self.fmt.long_date(value)
 
-    @staticmethod
-    def short_date(value: date) -> str:
-        return f"{value.strftime('%b')} {value.day}"
+    def short_date(self, value: date) -> str:
+        return self.fmt.short_date(value)
 
     def span(self, start: date | None, end: date | None) -> str:
         if start is None:
@@ -141,13 +204,24 @@ class DocumentContext:
         """Reference numbers for source IDs of the plan's computed parts."""
         return self.cite([self.plan.sources[i] for i in ids if i in self.plan.sources])
 
+    def anchor(self, item_id: str) -> str:
+        """The HTML id of an item: ``item-ID`` the first time (what the sheet's links point to), then numbered."""
+        anchor, number = f"item-{item_id}", 1
+        while anchor in self.anchors:
+            number += 1
+            anchor = f"item-{item_id}-{number}"
+        self.anchors.add(anchor)
+        return anchor
+
     def for_template(self) -> Record:
         """What a template sees as ``doc``: plain values and a few functions, never this object (a practice's
         templates are untrusted; see careplan.templating). ``references`` is the live list the citations fill, so
         the reference list at the end holds every source cited before it."""
         values = {name: plain(getattr(self, name)) for name in _TEMPLATE_VALUES}
-        functions = {"cite": self.cite, "cite_ids": self.cite_ids, "span": self.span}
-        static = {"short_date": self.short_date, "hours": self.hours}
+        functions = {"cite": self.cite, "cite_ids": self.cite_ids, "span": self.span, "anchor": self.anchor}
+        fmt = self.fmt
+        static = {"short_date": self.short_date, "hours": self.hours, "volume": fmt.volume,
+                  "volume_range": fmt.volume_range, "weight": fmt.weight, "time": fmt.time, "spell": fmt.spell}
         return Record(**values, **functions, **static, logo=self.logo, references=self.references)
 
 
@@ -167,6 +241,10 @@ _TEMPLATE_VALUES = (
     "urgent_now",
     "emergency",
     "next_visit",
+    "next_visit_time",
+    "practice_contact",
+    "actions",
+    "help_tiers",
 )
 
 
@@ -188,23 +266,45 @@ def page_css(plan: Plan, practice: Practice) -> str:
     name = (
         plan.parent_name if len(plan.parent_name) <= HEADER_NAME_LIMIT else plan.parent_name[:HEADER_NAME_LIMIT] + "…"
     )
-    footer = practice.footer or practice.name
+    contact = " · ".join(part for part in (practice.contact.phone, practice.contact.address) if part)
+    footer = practice.footer or " · ".join(part for part in (practice.name, contact) if part)
     return (
         f":root {{ --primary: {colours.primary}; --accent: {colours.accent}; --tint: {colours.tint}; }}\n"
         f"@page {{ size: {'A4' if practice.paper == 'A4' else 'letter'};"
         f" @top-left {{ content: {_css_string(practice.name[:HEADER_NAME_LIMIT])}; }}"
         f" @top-right {{ content: {_css_string('Care plan for ' + name)}; }}"
-        f" @bottom-left {{ content: {_css_string(footer[:100])}; }} }}\n"
+        f" @bottom-left {{ content: {_css_string(footer[:140])}; }} }}\n"
         "@page :first { @top-left { content: none; } @top-right { content: none; } }\n"
     )
 
 
 def render_html(plan: Plan, practice: Practice, *, logo_url: str | None = None, templates: Folders = None) -> str:
     """The plan as an HTML document for WeasyPrint. ``logo_url`` is the URL the renderer will allow for the
-    logo; ``templates`` is a practice's folder of template overrides."""
-    doc = DocumentContext(plan=plan, practice=practice, logo=logo_url).for_template()
-    data = {"plan": plain(plan.model_dump()), "practice": plain(template_data(practice)), "doc": doc}
+    logo; ``templates`` is a practice's folder of template overrides. The plan's words follow the locale's
+    spelling (nappy for diaper); names and references are left as they are."""
+    context = DocumentContext(plan=plan, practice=practice, logo=logo_url)
+    data = {
+        "plan": plain(respelled(plan.model_dump(), context.fmt.spell)),
+        "practice": plain(template_data(practice, jurisdiction=plan.jurisdiction)),
+        "doc": context.for_template(),
+    }
     return render_template("plan.html", data, extra=templates)
+
+
+#: The plan's texts a parent reads (by key, at any depth); names, ids, notes and citations are not among them.
+_RESPELLED = frozenset({"title", "intro", "text", "why", "because", "short", "avoid_if", "reason", "note", "what",
+                        "basis", "notes", "step_down_withheld", "label"})
+
+
+def respelled(data: Any, spell: Callable[[str], str], key: str = "") -> Any:
+    """``data`` (a plan's model_dump) with ``spell`` applied to every parent-facing text in it."""
+    if isinstance(data, dict):
+        return {k: (v if k == "sources" else respelled(v, spell, k)) for k, v in data.items()}
+    if isinstance(data, list):
+        return [respelled(v, spell, key) for v in data]
+    if isinstance(data, str) and key in _RESPELLED:
+        return spell(data)
+    return data
 
 
 

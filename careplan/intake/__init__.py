@@ -38,9 +38,6 @@ from careplan.intake.health import (
 from careplan.intake.load import load_intake, parse_intake, read_intake_bytes
 from careplan.intake.model import (
     BedHazard,
-    Consent,
-    Consult,
-    FollowUp,
     Goals,
     Intake,
     Lactation,
@@ -49,6 +46,7 @@ from careplan.intake.model import (
     StopReason,
     Topic,
 )
+from careplan.intake.visit import Consent, Consult, FollowUp
 
 __all__ = [
     "AMOUNTS_FROM_DAY",

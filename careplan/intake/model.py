@@ -34,31 +34,9 @@ from pydantic_core import PydanticCustomError
 from careplan.intake.baby import Baby
 from careplan.intake.common import SCHEMA_VERSION, SUPPORTED_MAJOR, Answer, CareDate, IntakeModel, weeks_of
 from careplan.intake.health import BlendHerb, Health, Herb
+from careplan.intake.visit import Consent, Consult, FollowUp
 
 _Date = date  # for models that also have a field called "date"
-
-# --------------------------------------------------------------------------------------------------------------
-# The consult
-# --------------------------------------------------------------------------------------------------------------
-
-
-class Consult(IntakeModel):
-    date: Annotated[CareDate, Field(title="consult date")]
-    visit: Annotated[Literal["first", "follow_up"], Field(title="visit type")] = "first"
-    setting: Annotated[
-        Literal["home", "clinic", "virtual", "emergency"],
-        Field(title="setting", description="'emergency' covers humanitarian and disaster settings."),
-    ] = "clinic"
-    jurisdiction: Annotated[
-        Literal["US", "CA", "UK", "EU", "AU", "NZ", "other", "unknown"],
-        Field(title="country or region", description="Where the family lives; drug regulators differ."),
-    ] = "unknown"
-    next_visit: Annotated[CareDate | None, Field(title="next visit", description="The follow-up appointment.")] = None
-    first_visit: Annotated[
-        CareDate | None,
-        Field(title="date of the first visit", description="At a follow-up: when this course of care began."),
-    ] = None
-
 
 # --------------------------------------------------------------------------------------------------------------
 # The parent
@@ -274,31 +252,6 @@ class Goals(IntakeModel):
     @property
     def blend_label_unknown(self) -> bool:
         return "blend" in self.herbs_taken and self.blend_herbs is None
-
-
-class Consent(IntakeModel):
-    email_plan: Annotated[bool, Field(title="agreed to receive the plan by email")] = False
-    unencrypted_email_accepted: Annotated[bool, Field(title="accepted unencrypted email after a warning")] = False
-    recorded_on: Annotated[CareDate | None, Field(title="date consent was recorded")] = None
-
-    @model_validator(mode="after")
-    def _needs_email_consent(self) -> Consent:
-        if self.unencrypted_email_accepted and not self.email_plan:
-            raise ValueError("unencrypted email was accepted but email was not agreed to")
-        return self
-
-
-class FollowUp(IntakeModel):
-    date: Annotated[CareDate, Field(title="follow-up date")]
-    baby: Annotated[int, Field(title="which baby (1 for the first)", ge=1, le=8)] = 1
-    milk_removal_sessions_per_24h: Annotated[
-        int | None, Field(title="milk-removal sessions per 24 hours", ge=0, le=30)
-    ] = None
-    expressed_ml_per_24h: Annotated[float | None, Field(title="milk expressed per 24 hours (mL)", ge=0, le=3000)] = None
-    supplement_ml_per_24h: Annotated[float | None, Field(title="supplement per 24 hours (mL)", ge=0, le=2500)] = None
-    baby_weight_g: Annotated[int | None, Field(title="baby's weight (grams)", ge=300, le=30000)] = None
-    wet_diapers_24h: Annotated[int | None, Field(title="wet diapers per 24 hours", ge=0, le=40)] = None
-    dirty_diapers_24h: Annotated[int | None, Field(title="dirty diapers per 24 hours", ge=0, le=40)] = None
 
 
 # --------------------------------------------------------------------------------------------------------------

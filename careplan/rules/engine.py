@@ -22,13 +22,24 @@ How it decides:
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import string
 from dataclasses import dataclass, field
 from typing import Any
 
 from careplan.errors import LibraryError
 from careplan.intake import Baby, Intake
-from careplan.plan import BabySummary, ConditionTrace, Exclusion, Plan, PlanItem, PlanSection, SourceRef
+from careplan.plan import (
+    BabySummary,
+    ConditionTrace,
+    Exclusion,
+    Plan,
+    PlanItem,
+    PlanSection,
+    ProgressRow,
+    SourceRef,
+)
 from careplan.rules.computed import feeding_plan, milk_removal_schedule, timeline
 from careplan.rules.expressions import words
 from careplan.rules.library import KIND_SECTIONS, Library, Rule
@@ -224,6 +235,8 @@ class _Build:
                         text=_fill(entry.text, self.language, filled) or "",
                         why=_fill(entry.why, self.language, filled),
                         because=_fill(entry.because, self.language, filled),
+                        short=_fill(entry.short, self.language, filled),
+                        avoid_if=_fill(entry.avoid_if, self.language, filled),
                         clinician_note=entry.clinician_note,
                         sources=_sources(self.library, entry.sources),
                         rules=entry.rules,
@@ -309,6 +322,17 @@ def _assemble(intake: Intake, library: Library, language: str, sections: list[Pl
         ],
         jurisdiction=intake.consult.jurisdiction,
         next_visit=intake.consult.next_visit,
+        next_visit_time=intake.consult.next_visit_time,
+        visit=intake.consult.visit,
+        first_visit=intake.consult.first_visit,
+        assessment=intake.consult.assessment,
+        progress=[
+            ProgressRow(
+                baby=intake.babies[row.baby - 1].name if row.baby <= len(intake.babies) else str(row.baby),
+                **row.model_dump(exclude={"baby"}),
+            )
+            for row in sorted(intake.progress, key=lambda r: (r.date, r.baby))
+        ],
         goal=intake.goals.goal,
         goal_in_own_words=intake.goals.in_own_words,
         sections=sections,
@@ -321,13 +345,31 @@ def _assemble(intake: Intake, library: Library, language: str, sections: list[Pl
     )
 
 
+#: What a twin item's values say where one baby's item named that baby ("Ida was born early" -> "each baby ...").
+EACH_BABY = "each baby"
+
+
 def _together(group: list[_Firing], babies: list[Baby]) -> list[tuple[_Firing, list[Baby]]]:
     """An entry that fired for every baby with the same values becomes one item naming them all (twins);
-    otherwise one item per baby, or one for the whole family."""
+    otherwise one item per baby, or one for the whole family. Values that differ only by the baby's own name
+    count as the same; in the shared item that name reads "each baby"."""
     per_baby = [f for f in group if f.baby is not None]
     if not per_baby:
         return [(f, []) for f in group]
-    same = len(babies) > 1 and len(per_baby) == len(babies) and all(f.params == per_baby[0].params for f in per_baby)
-    if same:
-        return [(per_baby[0], list(babies))]
+    shared = [_without_name(f, EACH_BABY) for f in per_baby]
+    if len(babies) > 1 and len(per_baby) == len(babies) and all(p == shared[0] for p in shared):
+        return [(dataclasses.replace(per_baby[0], params=shared[0]), list(babies))]
     return [(f, [f.baby]) for f in per_baby if f.baby is not None]
+
+
+def _without_name(firing: _Firing, stand_in: str) -> dict[str, Any]:
+    """The firing's values with its baby's name (as a whole word) replaced by ``stand_in``."""
+    if firing.baby is None:
+        return firing.params
+    name = re.compile(rf"(?<!\w){re.escape(firing.baby.name)}(?!\w)")
+    starts = re.compile(rf"(^|[.!?]\s+){re.escape(stand_in)}")
+
+    def swap(text: str) -> str:
+        return starts.sub(lambda m: m.group(1) + stand_in[:1].upper() + stand_in[1:], name.sub(stand_in, text))
+
+    return {key: swap(value) if isinstance(value, str) else value for key, value in firing.params.items()}

@@ -56,6 +56,11 @@ class When(_Strict):
     any: dict[str, str] = {}
 
 
+#: The section whose entries are the tiers of "When to get help" (their urgency says which); an entry's texts.
+HELP_SECTION = "when_to_get_help"
+TEXT_PARTS = ("title", "text", "why", "because", "short", "avoid_if", "exclusion_reason")
+
+
 class Entry(_Strict):
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
     rules: Annotated[list[Annotated[str, Field(pattern=r"^R\d{2}$")]], Field(description="Rows of §9")] = []
@@ -67,6 +72,8 @@ class Entry(_Strict):
     text: LocalText
     why: LocalText | None = None
     because: LocalText | None = None
+    short: LocalText | None = None  # one line for compact views (the herb table's "what is known")
+    avoid_if: LocalText | None = None  # who must not use it, in a few words (the herb table)
     clinician_note: Annotated[str, Field(min_length=1)]
     sources: Annotated[list[str], Field(min_length=1)]
     excludes: list[str] = []
@@ -81,7 +88,7 @@ class Entry(_Strict):
         Field(description="When this entry fires, no daily milk amount and no step-down is computed for the baby."),
     ] = False
 
-    _english = field_validator("title", "text", "why", "because", "exclusion_reason")(_needs_english)
+    _english = field_validator(*TEXT_PARTS)(_needs_english)
 
     @model_validator(mode="after")
     def _consistent(self) -> Entry:
@@ -92,8 +99,8 @@ class Entry(_Strict):
             raise ValueError("section is required")
         if self.kind == "urgent" and self.urgency not in ("now", "today"):
             raise ValueError("an urgent entry needs urgency 'now' or 'today'")
-        if self.urgency is not None and self.kind not in ("urgent", "referral"):
-            raise ValueError("only urgent entries and referrals have an urgency")
+        if self.urgency is not None and self.kind not in ("urgent", "referral") and self.section != HELP_SECTION:
+            raise ValueError("only urgent entries, referrals and 'when to get help' tiers have an urgency")
         if self.excludes and self.exclusion_reason is None:
             raise ValueError("an entry that excludes others needs an exclusion_reason")
         if self.kind == "exclusion" and not self.excludes:
@@ -248,15 +255,8 @@ def _compile_entry(entry: Entry, label: str, problems: list[str]) -> Rule | None
                     "not true or false"
                 )
     allowed = set(entry.params) | set(BUILTIN_PARAMS)
-    texts = {
-        "title": entry.title,
-        "text": entry.text,
-        "why": entry.why,
-        "because": entry.because,
-        "exclusion_reason": entry.exclusion_reason,
-    }
-    for part, localised in texts.items():
-        for lang, text in (localised or {}).items():
+    for part in TEXT_PARTS:
+        for lang, text in (getattr(entry, part) or {}).items():
             try:
                 names = _placeholders(text)
             except ValueError as exc:
@@ -403,7 +403,7 @@ def _cache_key(kind: PlanType | None, folders: list[Path]) -> str | None:
 
 def iter_texts(entry: Entry) -> Iterable[tuple[str, str, str]]:
     """Every parent-facing text of an entry as (part, language, text), for readability checks."""
-    for part in ("title", "text", "why", "because", "exclusion_reason"):
+    for part in TEXT_PARTS:
         for lang, text in (getattr(entry, part) or {}).items():
             yield part, lang, text
 

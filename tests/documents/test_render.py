@@ -29,18 +29,23 @@ from pypdf import PdfReader
 
 from careplan._resources import templates_dir
 from careplan.cli import cli
+from careplan.cli.options import NO_PRACTICE_NOTICE
 from careplan.documents.care_plan import HEADER_NAME_LIMIT, DocumentContext
 from careplan.documents.pdf import RenderError, fonts_css
 from careplan.intake import Intake, extract_intake, load_intake, parse_intake
+from careplan.locales import Formatter
 from careplan.pipeline import Rendered, write_plan_pdf
 from careplan.plan import Plan
 from careplan.practice import STARTER, Practice, load_practice
 from careplan.rules.library import Library
 from tests.conftest import EXAMPLES, ROOT, make_intake, schedule_of
 from tests.helpers.pdf import (
-    DAILY,
-    EXPECT,
+    ACTIONS,
+    DETAILS,
+    HELP,
     SRGB_LEAK_FILTER,
+    TITLE,
+    URGENT_BOX,
     assert_no_warnings,
     attachments,
     audit,
@@ -177,77 +182,78 @@ def test_example_renders_without_warnings(examples: _Examples, stem: str) -> Non
     assert 4 <= len(pdf.reader.pages) <= 40
 
 
+def formatter(pdf: PDF) -> Formatter:
+    return Formatter(pdf.practice.locale_for(pdf.plan.jurisdiction))
+
+
 @pytest.mark.parametrize("stem", EXAMPLE_IDS)
-def test_cover_page_says_who_from_whom_when_and_the_goal(examples: _Examples, stem: str) -> None:
+def test_the_sheet_says_who_from_whom_and_when_and_the_details_hold_the_goal(examples: _Examples, stem: str) -> None:
     pdf = examples[stem]
     plan = pdf.plan
-    cover = norm(pdf.reader.pages[0].extract_text())
-    assert "Your relactation care plan" in cover
-    assert pdf.practice.name in cover
-    assert f"For {plan.parent_name}" in cover
+    fmt = formatter(pdf)
+    first = squash(pdf.reader.pages[0].extract_text())
+    assert squash(TITLE) in first and squash(pdf.practice.name) in first
+    assert squash(f"For {plan.parent_name} and") in first
     for baby in plan.babies:
-        assert f"{baby.name} ({DocumentContext.age_text(baby.age_days, baby.age_weeks, baby.age_months)})" in cover
-    assert f"From {pdf.practice.consultant.name}, {pdf.practice.consultant.credentials}" in cover
-    assert f"Date {DocumentContext.long_date(plan.consult_date)}" in cover
+        age = DocumentContext.age_text(baby.age_days, baby.age_weeks, baby.age_months)
+        assert squash(f"{baby.name} ({age})") in first
+    assert squash(f"from {pdf.practice.consultant.name}, {pdf.practice.consultant.credentials}") in first
+    assert squash(fmt.long_date(plan.consult_date)) in first
+    details_page = next(i for i, page in enumerate(page_texts(pdf.reader)) if DETAILS in page)
+    assert details_page == 2, "the sheet is two pages: the details start on page 3"
+    details = squash(" ".join(page_texts(pdf.reader)[details_page:]))
     if plan.goal_in_own_words:
-        assert squash(plan.goal_in_own_words) in squash(cover), "the goal in the family's own words is not on page 1"
-    assert "Your goal" in cover and "At a glance" in cover
-    assert pdf.practice.disclaimer in cover
-    # The cover is a page of its own: the plan starts on page 2.
-    assert DAILY not in cover and EXPECT not in cover
+        assert squash(plan.goal_in_own_words) in details, "the goal in the family's own words is in the details"
+    if plan.assessment:
+        assert squash(plan.assessment) in details
+    assert squash(pdf.practice.disclaimer) in details
 
 
 @pytest.mark.parametrize("stem", EXAMPLE_IDS)
 def test_sections_are_present_and_in_reading_order(examples: _Examples, stem: str) -> None:
     pdf = examples[stem]
-    headings = expected_headings(pdf.plan)
-    positions = heading_positions(pdf.reader, headings)
-    assert all(page >= 1 for _, page in positions), "a section heading is on the cover page"
-    # The first section starts the second page (nothing sneaks in between the cover and it).
-    assert positions[0][1] == 1
+    positions = dict(zip(expected_headings(pdf.plan), heading_positions(pdf.reader, expected_headings(pdf.plan)),
+                         strict=True))
+    assert positions[TITLE][1] == 0 and positions[ACTIONS][1] == 0, "the title and what to do now open page 1"
+    assert positions[HELP][1] <= 1, "when to get help is on the sheet"
+    assert positions[DETAILS][1] == 2
 
 
 @pytest.mark.parametrize("stem", EXAMPLE_IDS)
 def test_bookmarks_follow_the_sections(examples: _Examples, stem: str) -> None:
     pdf = examples[stem]
     titles = [title for level, title in outline_titles(pdf.reader) if level == 0]
-    assert titles == ["Your goal", "At a glance", *expected_headings(pdf.plan)]
+    assert titles == expected_headings(pdf.plan)
 
 
 @pytest.mark.parametrize("stem", EXAMPLE_IDS)
 def test_schedule_and_feeding_plan_are_printed(examples: _Examples, stem: str) -> None:
     pdf = examples[stem]
     plan = pdf.plan
-    found = lines(pdf.reader)
-    daily = next(i for i, (_, line) in enumerate(found) if line == DAILY)
-    after = [line for _, line in found[daily:]]
-    text = full_text(pdf.reader)
-    if schedule_of(plan).kind == "comfort":
-        # Nursing for comfort: no timetable, only the note that says why.
-        assert "Time What to do Done" not in after
-        assert any(line.startswith("Nursing for comfort") for line in after)
-        assert squash(schedule_of(plan).note) in squash(text)
+    fmt = formatter(pdf)
+    sheet = squash(" ".join(page_texts(pdf.reader)[:2]))
+    schedule = schedule_of(plan)
+    if schedule.kind == "comfort":
+        assert squash(fmt.spell(schedule.note)) in sheet, "nursing for comfort: no timetable, only the note"
     else:
-        assert "Time What to do Done" in after
-        for session in schedule_of(plan).sessions:
-            assert any(line.startswith(session.time) for line in after), f"schedule time {session.time} missing"
+        for session in schedule.sessions:
+            assert squash(fmt.time(session.time)) in sheet, f"schedule time {session.time} missing"
+        assert squash(fmt.spell(schedule.sessions[0].what)) in sheet
     for feeding in plan.feeding:
         if feeding.current_supplement_ml is not None:
-            assert f"Supplement now {feeding.current_supplement_ml:.0f} mL a day" in text
-        if feeding.need_ml_low is not None:
-            need = f"about {feeding.need_ml_low} to {feeding.need_ml_high} mL a day"
-            assert need in text
-            assert f"about {feeding.per_feed_ml_low} to {feeding.per_feed_ml_high} mL" in text
+            assert squash(f"Supplement now {fmt.volume(feeding.current_supplement_ml)} a day") in sheet
+        if feeding.need_ml_low is not None and feeding.need_ml_high is not None:
+            assert squash(f"about {fmt.volume_range(feeding.need_ml_low, feeding.need_ml_high)} a day") in sheet
         else:
-            assert "Estimated daily need" not in text
+            assert "Daily need" not in sheet
             if feeding.amounts_held:
-                assert f"set with {feeding.baby}'s doctor for now" in text
+                assert squash(f"set with {feeding.baby}'s doctor for now") in sheet
         if feeding.step_down:
-            assert "Step-down plan" in text
+            assert "Step-down" in sheet
             for step in feeding.step_down:
-                assert f"{DocumentContext.short_date(step.starts_on)} {step.daily_ml} mL" in text
+                assert squash(f"{fmt.short_date(step.starts_on)} {fmt.volume(step.daily_ml)}") in sheet
         elif feeding.step_down_withheld:
-            assert squash(f"No step-down for now: {feeding.step_down_withheld}.") in squash(text)
+            assert squash(f"No step-down for now: {fmt.spell(feeding.step_down_withheld)}.") in sheet
 
 
 @pytest.mark.parametrize("stem", EXAMPLE_IDS)
@@ -337,27 +343,21 @@ def test_default_variant_is_pdf_a_3b_and_private(examples: _Examples, stem: str)
 def _assert_urgent_first(pdf: PDF) -> None:
     assert pdf.plan.urgent(), "the urgent rule was expected to fire"
     assert_no_warnings(pdf.records, pdf.result.warnings)
-    urgent_title = next(s.title for s in pdf.plan.sections if s.id == "urgent")
-    cover = norm(pdf.reader.pages[0].extract_text())
-    assert "Please read the box on the next page first" in cover
-    urgent_at = first_line(pdf, urgent_title)
-    expect_at = first_line(pdf, EXPECT)
-    assert urgent_at is not None and expect_at is not None
-    assert urgent_at < expect_at, "the urgent box must come before 'What to expect'"
-    found = lines(pdf.reader)
-    assert found[urgent_at][0] == 1, "the urgent box must open page 2"
-    first_on_page_2 = next(line for page, line in found if page == 1 and line in expected_headings(pdf.plan))
-    assert first_on_page_2 == urgent_title
-    page2 = norm(pdf.reader.pages[1].extract_text())
+    headings = expected_headings(pdf.plan)
+    positions = dict(zip(headings, heading_positions(pdf.reader, headings), strict=True))
+    assert positions[URGENT_BOX][1] == 0 and positions[URGENT_BOX][0] < positions[ACTIONS][0], (
+        "the urgent box opens page 1, before what to do now"
+    )
+    first = squash(pdf.reader.pages[0].extract_text())
     for item in pdf.plan.urgent():
-        assert squash(item.title) in squash(page2), f"urgent item {item.id} is not on page 2"
-    assert [t for level, t in outline_titles(pdf.reader) if level == 0][2] == urgent_title
+        assert squash(item.title) in first, f"urgent item {item.id} is not on page 1"
+        assert squash(item.text) in squash(" ".join(page_texts(pdf.reader)[:2])), f"{item.id}: text not on the sheet"
 
 
 def test_urgent_box_comes_first_in_the_urgent_example(examples: _Examples) -> None:
     pdf = examples[URGENT_EXAMPLE]
     _assert_urgent_first(pdf)
-    assert "call 911 now" in norm(pdf.reader.pages[1].extract_text())
+    assert "call 911 now" in norm(pdf.reader.pages[0].extract_text())
 
 
 def test_urgent_box_comes_first_when_weight_loss_is_over_10_percent(urgent_pdf: PDF) -> None:
@@ -368,11 +368,8 @@ def test_urgent_box_comes_first_when_weight_loss_is_over_10_percent(urgent_pdf: 
 @pytest.mark.parametrize("stem", [s for s in EXAMPLE_IDS if s != URGENT_EXAMPLE])
 def test_no_urgent_box_without_urgent_items(examples: _Examples, stem: str) -> None:
     pdf = examples[stem]
-    if pdf.plan.urgent():
-        pytest.skip("this example has urgent items")
-    text = full_text(pdf.reader)
-    assert "Please read the box on the next page first" not in text
-    assert "Call today" not in [line for _, line in lines(pdf.reader)]
+    assert not pdf.plan.urgent(), "only the urgent example has urgent items"
+    assert URGENT_BOX not in [line for _, line in lines(pdf.reader)]
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -408,7 +405,7 @@ def test_cli_render_in_two_processes_and_extract_round_trip(examples: _Examples,
     first, html = tmp_path / "first.pdf", tmp_path / "first.html"
     done = cli_subprocess("render", str(BY_ID[stem]), "-o", str(first), "--html", str(html))
     assert done.returncode == 0, done.stderr
-    assert done.stderr == "", f"careplan render printed warnings or errors: {done.stderr}"
+    assert done.stderr == NO_PRACTICE_NOTICE + "\n", f"careplan render printed warnings or errors: {done.stderr}"
     assert done.stdout.strip() == str(first)
     assert (first.stat().st_mode & 0o777) == 0o600
     assert (html.stat().st_mode & 0o777) == 0o600
@@ -534,7 +531,7 @@ def test_practice_with_logo_renders_branded(
     assert all(close_to(page_size(pdf.reader, i), expected_size) for i in range(pages)), paper
     cover = norm(pdf.reader.pages[0].extract_text())
     assert name in cover
-    assert f"From {consultant}, IBCLC, MD" in cover
+    assert f"from {consultant}, IBCLC, MD" in cover
     assert name in edge_text(pdf.reader, 1, top=True)
     assert edge_text(pdf.reader, 1, top=False).startswith(footer)
     text = full_text(pdf.reader)
@@ -564,7 +561,7 @@ def test_practice_init_writes_a_file_that_loads_and_renders(library: Library, tm
     assert_no_warnings(pdf.records, pdf.result.warnings)
     assert all(close_to(page_size(pdf.reader, i), LETTER) for i in range(len(pdf.reader.pages)))
     assert "Riverside Lactation Care" in norm(pdf.reader.pages[0].extract_text())
-    assert "From Jordan Rivera, IBCLC, RN" in norm(pdf.reader.pages[0].extract_text())
+    assert "from Jordan Rivera, IBCLC, RN" in norm(pdf.reader.pages[0].extract_text())
     assert "Riverside Lactation Care" in edge_text(pdf.reader, 1, top=True)
 
 

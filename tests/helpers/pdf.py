@@ -334,28 +334,50 @@ def body_text(pdf: str | Path | PdfReader) -> str:
 # --------------------------------------------------------------------------------------------------------------
 
 #: Headings the templates always print (the rest come from the library's sections).
-EXPECT, DAILY, LEFT_OUT, HELP, LOG, REFERENCES = (
-    "What to expect",
-    "Your daily plan",
-    "Left out on purpose",
+TITLE, URGENT_BOX, ACTIONS, HELP, DETAILS, EXPECT, LEFT_OUT, LOG, REFERENCES = (
+    "Your relactation care plan",
+    "Do this first",
+    "What to do now",
     "When to get help",
+    "Your plan in detail",
+    "What to expect",
+    "Left out on purpose",
     "Your tracking log",
     "References",
 )
 
 
+def daily_heading(plan: Plan) -> str | None:
+    """The heading of the sheet's schedule, which counts the sessions."""
+    if plan.schedule is None:
+        return None
+    if plan.schedule.kind == "comfort":
+        return "Your day and night"
+    return f"Your day and night: take milk out {len(plan.schedule.sessions)} times"
+
+
 def expected_headings(plan: Plan) -> list[str]:
-    """The level-1 headings in the order a parent should meet them: urgent items and referrals first, what to
-    expect, the daily plan, the strategies, what was left out, when to get help, the log, the references."""
+    """The level-1 headings in the order a parent meets them. The sheet (pages 1-2): the title, the urgent box when
+    there is one, what to do now, the schedule, when to get help. Then the details: the consultant's part, the
+    referrals, what to expect, the strategies, what was left out; then the log and the references."""
     titles = {section.id: section.title for section in plan.sections}
-    headings = [titles[key] for key in ("urgent", "referrals") if key in titles]
-    headings += [EXPECT, DAILY]
+    headings = [TITLE]
+    if "urgent" in titles:
+        headings.append(URGENT_BOX)
+    headings.append(ACTIONS)
+    daily = daily_heading(plan)
+    if daily is not None:
+        headings.append(daily)
+    headings += [HELP, DETAILS]
+    if "referrals" in titles:
+        headings.append(titles["referrals"])
+    headings.append(EXPECT)
     headings += [
         s.title for s in plan.sections if s.id not in ("urgent", "referrals", "expectations", "when_to_get_help")
     ]
     if plan.exclusions:
         headings.append(LEFT_OUT)
-    return [*headings, HELP, LOG, REFERENCES]
+    return [*headings, LOG, REFERENCES]
 
 
 def heading_positions(pdf: str | Path | PdfReader, headings: list[str]) -> list[tuple[int, int]]:

@@ -368,7 +368,9 @@ FOLLOW_UP = [
     ("progress.0.wet_diapers_24h", "\x1b"),
     ("progress.0.dirty_diapers_24h", "\x1b"),
     ("progress#add.1", False),
+    ("consult.assessment", "Otis fed at the breast for ten minutes today."),
     ("consult.next_visit", "2026-04-13"),
+    ("consult.next_visit_time", "09:30"),
 ]
 
 
@@ -390,6 +392,8 @@ def test_follow_up_from_the_last_intake(tmp_path: Path, library: Library) -> Non
     assert written["consult"]["visit"] == "follow_up"
     assert written["consult"]["date"] == "2026-03-30"
     assert written["record_id"] != first["record_id"], "a follow-up visit is a record of its own"
+    assert written["consult"]["assessment"] == "Otis fed at the breast for ten minutes today."
+    assert (written["consult"]["next_visit"], written["consult"]["next_visit_time"]) == ("2026-04-13", "09:30")
     baby = written["babies"][0]
     assert baby["earlier_weights"] == [{"date": "2026-03-16", "grams": 4550}]  # last visit's weight
     assert (baby["current_weight_g"], baby["weighed_on"]) == (5100, "2026-03-30")

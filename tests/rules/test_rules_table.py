@@ -119,6 +119,7 @@ FIRES = [
     case("R12", "help-emergency", name="always"),
     case("R12", "help-same-day", name="always"),
     case("REV97", "help-for-you", name="always"),
+    case("ABM36", "help-breast", name="always"),
     case("R05", "expect-younger-baby", name="6-weeks"),
     case("R06", "expect-older-baby", OLDER_BABY, name="17-weeks"),
     case("R07", "expect-short-gap", {"lactation.last_milk_removal": "2026-04-25"}, name="6-days"),
