@@ -9,7 +9,8 @@ In one run, on every example intake:
   help      `careplan --help` (must stay light: no WeasyPrint import; goal <= 150 ms)
   imports   a new Python process that only imports WeasyPrint: the part of a cold command no cache can remove
 Times are medians of N runs per example, summed over the examples; the ratios are what to watch (goals:
-careplan / floor <= 1.10, command / careplan <= 1.6).
+careplan / floor <= 1.10, command / careplan <= 1.6). Each example's line gives the plan's pages, pages before the
+references, words and careplan's in-process milliseconds, so the cost of a plan's length is visible.
 """
 
 from __future__ import annotations
@@ -45,6 +46,15 @@ def median_time(action, repeat: int) -> float:  # type: ignore[no-untyped-def]
     return statistics.median(times)
 
 
+def length(pdf: Path) -> tuple[int, int, int]:
+    """Pages, pages before the one where the references start, and words of a rendered plan."""
+    from pypdf import PdfReader
+
+    texts = [page.extract_text() or "" for page in PdfReader(str(pdf)).pages]
+    before = next((i for i, text in enumerate(texts) if "\nReferences\n" in f"\n{text}"), len(texts))
+    return len(texts), before, sum(len(text.split()) for text in texts)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
@@ -57,6 +67,7 @@ def main() -> None:
     templates = templates_dir()
     floor_fonts = FontConfiguration()
     totals = {"floor": 0.0, "careplan": 0.0, "command": 0.0}
+    rows: list[tuple[str, int, int, int, float]] = []
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder)
         for path in EXAMPLES:
@@ -68,7 +79,7 @@ def main() -> None:
 
             def floor(final: str = final) -> None:
                 doc = weasyprint.HTML(string=final, base_url=templates.as_uri() + "/")
-                doc.write_pdf(str(out / "floor.pdf"), font_config=floor_fonts, pdf_variant="pdf/a-3b")
+                doc.write_pdf(str(out / "floor.pdf"), font_config=floor_fonts, pdf_variant="pdf/a-3a", pdf_tags=True)
 
             def in_process(intake=intake) -> None:  # type: ignore[no-untyped-def]
                 write_plan_pdf(intake, out / "careplan.pdf", library=library, practice=practice)
@@ -80,13 +91,18 @@ def main() -> None:
             floor()
             in_process()  # warm both paths before timing
             totals["floor"] += median_time(floor, args.repeat)
-            totals["careplan"] += median_time(in_process, args.repeat)
+            took = median_time(in_process, args.repeat)
+            totals["careplan"] += took
+            rows.append((path.stem, *length(out / "careplan.pdf"), took))
             totals["command"] += median_time(command, max(1, args.repeat // 2))
         help_time = median_time(lambda: subprocess.run([CAREPLAN, "--help"], check=True, capture_output=True), 5)
         import_only = [sys.executable, "-c", "import weasyprint"]
         imports_time = median_time(lambda: subprocess.run(import_only, check=True, capture_output=True), 5)
     n = len(EXAMPLES)
     print(f"examples: {n}, repeats: {args.repeat}")
+    print(f"{'example':40} {'pages':>5} {'before refs':>11} {'words':>6} {'ms':>7} {'ms/page':>7}")
+    for stem, pages, before, words, took in rows:
+        print(f"{stem:40} {pages:5} {before:11} {words:6} {took * 1000:7.1f} {took * 1000 / pages:7.1f}")
     for name, total in totals.items():
         print(f"{name:9} {total / n * 1000:8.1f} ms per plan   ratio to floor {total / totals['floor']:.2f}")
     print(f"help      {help_time * 1000:8.1f} ms (goal <= 150 ms)")

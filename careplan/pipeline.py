@@ -31,7 +31,7 @@ def render_file(
     *,
     practice: Path | None = None,
     libraries: tuple[Path, ...] = (),
-    variant: str = "pdf/a-3b",
+    variant: str = "pdf/a-3a",
     html: Path | None = None,
     kind: str = "care-plan",
 ) -> list[str]:
@@ -40,7 +40,7 @@ def render_file(
     from careplan.practice import load_practice
     from careplan.rules.library import load_library
 
-    if variant not in ("pdf/a-3b", "pdf/ua-1"):
+    if variant not in ("pdf/a-3a", "pdf/a-3b", "pdf/ua-1"):
         raise ValueError(f"unknown PDF variant {variant!r}")
     intake = load_intake(intake_file)
     result = write_plan_pdf(
@@ -77,7 +77,7 @@ def write_plan_pdf(
     *,
     library: Library,
     practice: Practice,
-    variant: Variant = "pdf/a-3b",
+    variant: Variant = "pdf/a-3a",
     html_output: Path | None = None,
     kind: str = "care-plan",
     label: str = "the intake",

@@ -97,7 +97,7 @@ def run_batch(
     *,
     practice: str | Path | None = None,
     libraries: Sequence[str | Path] = (),
-    variant: str = "pdf/a-3b",
+    variant: str = "pdf/a-3a",
     force: bool = False,
     jobs: int | None = None,
     executor: Executor | str | None = None,

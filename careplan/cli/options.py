@@ -30,10 +30,10 @@ document = click.option(
 )
 variant = click.option(
     "--variant",
-    type=click.Choice(["pdf/a-3b", "pdf/ua-1"]),
-    default="pdf/a-3b",
+    type=click.Choice(["pdf/a-3a", "pdf/a-3b", "pdf/ua-1"]),
+    default="pdf/a-3a",
     show_default=True,
-    help="PDF/A-3b (archival, intake embedded) or PDF/UA-1 (tagged, accessible).",
+    help="PDF/A-3a (archival and tagged, intake embedded), PDF/A-3b (archival, untagged) or PDF/UA-1 (tagged).",
 )
 
 

@@ -143,6 +143,54 @@ class DocumentContext:
         return out[:MAX_ACTIONS]
 
     @property
+    def left_out(self) -> list[dict[str, Any]]:
+        """What was left out, each with its reason; when the entry that left it out is itself in the plan (a
+        caution that already says why), a pointer to that item instead of its reasons over again."""
+        titles = {item.id: item.title for item in self.plan.items()}
+        out: list[dict[str, Any]] = []
+        for exclusion in self.plan.exclusions:
+            babies = " and ".join(exclusion.babies if len(self.plan.babies) > 1 else [])
+            row: dict[str, Any] = {
+                "title": self.fmt.spell(exclusion.title),
+                "babies": babies,
+                "reason": self.fmt.spell(exclusion.reason),
+                "see": self.fmt.spell(titles[exclusion.by]) if exclusion.by in titles else None,
+                "anchor": f"item-{exclusion.by}",
+                "sources": [source.model_dump() for source in exclusion.sources],
+            }
+            key = (row["reason"], row["see"], babies)
+            same = next((o for o in out if (o["reason"], o["see"], o["babies"]) == key), None)
+            if same is None:
+                out.append(row)
+            else:  # one line for things left out for the same reason ("Fenugreek, Goat's rue: ...")
+                sources: list[dict[str, str]] = same["sources"]
+                same["title"] = f"{same['title']}, {row['title']}"
+                sources += [source for source in row["sources"] if source not in sources]
+        return out
+
+    @property
+    def how_set(self) -> list[dict[str, Any]]:
+        """Why each baby's amounts are what they are; twins whose reasons differ only by name share one entry."""
+        groups: list[dict[str, Any]] = []
+        for feeding in self.plan.feeding:
+            texts = [self.fmt.spell(text) for text in (feeding.basis, *feeding.notes)]
+            key = [text.replace(feeding.baby, "\0") for text in texts]
+            same = next((g for g in groups if g["key"] == key), None)
+            if same is None:
+                groups.append({"key": key, "babies": [feeding.baby], "texts": texts})
+            else:
+                same["babies"].append(feeding.baby)
+        many = len(self.plan.babies) > 1
+        return [
+            {
+                "babies": " and ".join(g["babies"]) if many else "",
+                "texts": [text.replace("\0", "each baby" if len(g["babies"]) > 1 else g["babies"][0])
+                          for text in g["key"]],
+            }
+            for g in groups
+        ]
+
+    @property
     def help_tiers(self) -> list[dict[str, Any]]:
         """The "when to get help" tiers, most urgent first: title, one line per sign, and whom to call."""
         section = next((s for s in self.plan.sections if s.id == "when_to_get_help"), None)
@@ -185,20 +233,23 @@ class DocumentContext:
         minutes = round((value - whole) * 60)
         return f"{whole} hours" + (f" {minutes} minutes" if minutes else "")
 
-    def _number(self, ref: SourceRef | Record) -> int:
-        data = vars(ref) if isinstance(ref, Record) else ref.model_dump()
+    def _number(self, ref: SourceRef | Record | dict[str, str]) -> int:
+        data = vars(ref) if isinstance(ref, Record) else ref if isinstance(ref, dict) else ref.model_dump()
         for index, known in enumerate(self.references, start=1):
             if known.id == data["id"]:
                 return index
         self.references.append(Record(id=str(data["id"]), citation=str(data["citation"])))
         return len(self.references)
 
-    def cite(self, sources: list[SourceRef] | list[Record]) -> str:
-        """Reference numbers for these sources, in order of first use: '[1, 4]'."""
+    def cite(self, sources: list[SourceRef] | list[Record] | list[dict[str, str]]) -> str:
+        """Reference numbers for these sources, in order of first use, each a link to its entry: '[1, 4]'."""
         if not sources:
             return ""
         numbers = sorted({self._number(ref) for ref in sources})
-        return "[" + ", ".join(str(n) for n in numbers) + "]"
+        from markupsafe import Markup
+
+        link = Markup('<a class="ref" href="#ref-{0}">{0}</a>')
+        return Markup("[{}]").format(Markup(", ").join(link.format(n) for n in numbers))
 
     def cite_ids(self, ids: list[str]) -> str:
         """Reference numbers for source IDs of the plan's computed parts."""
@@ -245,6 +296,8 @@ _TEMPLATE_VALUES = (
     "practice_contact",
     "actions",
     "help_tiers",
+    "left_out",
+    "how_set",
 )
 
 

@@ -38,8 +38,9 @@ from careplan.errors import CareplanError, InputError, WriteError, field_path
 if TYPE_CHECKING:
     from careplan.intake import Intake
 
-Variant = Literal["pdf/a-3b", "pdf/ua-1"]
-VARIANTS: tuple[Variant, ...] = ("pdf/a-3b", "pdf/ua-1")
+#: pdf/a-3a (the default) is archival and tagged at once: WeasyPrint 70 writes the structure tree for it.
+Variant = Literal["pdf/a-3a", "pdf/a-3b", "pdf/ua-1"]
+VARIANTS: tuple[Variant, ...] = ("pdf/a-3a", "pdf/a-3b", "pdf/ua-1")
 MAX_ASSET_BYTES = 20 * 1024 * 1024
 BODY_FONT = "Atkinson Hyperlegible"
 
@@ -333,6 +334,16 @@ def _collect_warnings() -> Iterator[list[str]]:
         logger.removeHandler(handler)
 
 
+def _attachments_once(_document: Any, pdf: Any) -> None:
+    """List each attachment once in the catalog's /AF: WeasyPrint 70's PDF/A writer adds it twice
+    (Kozea/WeasyPrint#2917, fixed after 70.0)."""
+    listed = pdf.catalog.get("AF")
+    if listed:
+        unique = list(dict.fromkeys(listed))
+        listed.clear()
+        listed.extend(unique)
+
+
 def render_pdf(
     html: str,
     output: str | Path,
@@ -340,7 +351,7 @@ def render_pdf(
     page_css: str = "",
     created: datetime | None = None,
     embed: list[EmbeddedFile] | None = None,
-    variant: Variant = "pdf/a-3b",
+    variant: Variant = "pdf/a-3a",
     asset_folders: tuple[Path, ...] = (),
 ) -> list[str]:
     """Write ``html`` as a PDF to ``output`` and return WeasyPrint's warnings (empty when all went well).
@@ -389,9 +400,10 @@ def render_pdf(
             attachments=attachments,
             pdf_variant=variant,
             pdf_identifier=identifier,
-            pdf_tags=variant == "pdf/ua-1",
+            pdf_tags=variant in ("pdf/a-3a", "pdf/ua-1"),
             cache=renderer.cache,
             uncompressed_pdf=False,
+            finisher=_attachments_once,
         )
 
     with _collect_warnings() as warnings:

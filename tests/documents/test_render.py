@@ -322,14 +322,16 @@ def test_intake_is_embedded_and_is_the_canonical_json(examples: _Examples, stem:
 
 
 @pytest.mark.parametrize("stem", EXAMPLE_IDS)
-def test_default_variant_is_pdf_a_3b_and_private(examples: _Examples, stem: str) -> None:
+def test_default_variant_is_pdf_a_3a_tagged_and_private(examples: _Examples, stem: str) -> None:
+    """Archival and accessible at once: PDF/A-3 level A (tagged), the intake listed once as an associated file."""
     pdf = examples[stem]
     packet = xmp(pdf.reader)
     assert xmp_attribute(packet, "pdfaid:part") == "3"
-    assert xmp_attribute(packet, "pdfaid:conformance") == "B"
+    assert xmp_attribute(packet, "pdfaid:conformance") == "A"
     root = catalog(pdf.reader)
     assert "/OutputIntents" in root
-    assert "/AF" in root, "PDF/A-3 needs the embedded intake listed in the catalog's /AF"
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"], "PDF/A-3a is tagged"
+    assert len(root["/AF"]) == 1, "the intake is listed once in the catalog's /AF (PDF/A-3 needs it there)"
     assert (pdf.path.stat().st_mode & 0o777) == 0o600
     leftovers = [p.name for p in pdf.path.parent.iterdir() if p.name.endswith(".part")]
     assert leftovers == []

@@ -187,6 +187,24 @@ def full_text(pdf: str | Path | PdfReader) -> str:
     return norm("\n".join(page_texts(pdf)))
 
 
+def body_fill(pdf: str | Path | PdfReader, index: int, *, top_mm: float = 22, bottom_mm: float = 20) -> float:
+    """How far down the page's body (inside the page margins, so not the running header and footer) the text
+    reaches, from the layout: 0.0 for an empty body, 1.0 when the longest column reaches the bottom margin."""
+    doc = pdf if isinstance(pdf, PdfReader) else reader(pdf)
+    page = doc.pages[index]
+    mm = 72 / 25.4
+    top, bottom = float(page.mediabox.height) - top_mm * mm, bottom_mm * mm
+    heights: list[float] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], _font: Any, _size: Any) -> None:
+        y = cm[3] * tm[5] + cm[5]  # the text's baseline in page space
+        if text.strip() and bottom <= y <= top:
+            heights.append(y)
+
+    page.extract_text(visitor_text=visit)
+    return (top - min(heights)) / (top - bottom) if heights else 0.0
+
+
 def lines(pdf: str | Path | PdfReader) -> list[tuple[int, str]]:
     """(page index, normalised line) for every non-empty extracted line."""
     out: list[tuple[int, str]] = []
