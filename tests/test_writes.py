@@ -63,6 +63,7 @@ def test_a_full_disk_keeps_the_file_that_was_there(small_disk: Path) -> None:
     assert [p.name for p in small_disk.iterdir()] == ["report.json"]
 
 
+@pytest.mark.slow  # renders a PDF
 def test_render_html_on_a_full_disk_exits_1_in_one_line(small_disk: Path, tmp_path: Path) -> None:
     html = small_disk / "plan.html"
     filler = small_disk / "filler"
@@ -74,6 +75,7 @@ def test_render_html_on_a_full_disk_exits_1_in_one_line(small_disk: Path, tmp_pa
     assert sorted(p.name for p in small_disk.iterdir()) == ["filler"]
 
 
+@pytest.mark.slow  # a subprocess per command
 @pytest.mark.parametrize(
     "args",
     [

@@ -124,6 +124,7 @@ def test_a_fifo_in_the_template_folder_is_refused_without_hanging(tmp_path: Path
     assert done.stderr.strip().endswith("_cover.html: a template must be a regular file")
 
 
+@pytest.mark.slow  # renders a PDF
 def test_a_benign_override_still_works(tmp_path: Path) -> None:
     cover = textwrap.dedent(
         """\
@@ -157,6 +158,7 @@ def render_names(tmp_path: Path, parent: str, baby: str) -> Any:
     return CliRunner().invoke(cli, ["render", str(intake), "-o", str(tmp_path / "plan.pdf")])
 
 
+@pytest.mark.slow  # renders a PDF
 def test_a_renderer_warning_never_spells_the_text_it_is_about(tmp_path: Path) -> None:
     """Practice text in a script careplan ships no font for (Ol Chiki here) prints as boxes; the warning says so
     without the text. (Intake text in such a script stops the render: tests/documents/test_scripts.py.)"""
@@ -173,6 +175,7 @@ def test_a_renderer_warning_never_spells_the_text_it_is_about(tmp_path: Path) ->
         assert char not in result.output and f"{ord(char):04X}" not in result.output
 
 
+@pytest.mark.slow  # renders a PDF
 def test_korean_names_have_a_font(tmp_path: Path) -> None:
     result = render_names(tmp_path, "김민지", "서연")
     assert result.exit_code == 0 and result.stderr == NO_PRACTICE_NOTICE + "\n"
