@@ -207,7 +207,12 @@ class _Build:
         key = (entry.id, title)
         if key in kept.exclusions:
             previous = kept.exclusions[key]
-            kept.exclusions[key] = previous.model_copy(update={"babies": previous.babies + names})
+            reason = previous.reason
+            if why_out.reason != reason:  # twins: one reason when only the names differ, else both
+                shared = _renamed(reason, previous.babies, EACH_BABY)
+                both = shared == _renamed(why_out.reason, names, EACH_BABY)
+                reason = shared if both else f"{reason}. {why_out.reason}"
+            kept.exclusions[key] = previous.model_copy(update={"babies": previous.babies + names, "reason": reason})
             return
         by_entry = self.library.rules[why_out.by].entry
         kept.exclusions[key] = Exclusion(
@@ -366,10 +371,15 @@ def _without_name(firing: _Firing, stand_in: str) -> dict[str, Any]:
     """The firing's values with its baby's name (as a whole word) replaced by ``stand_in``."""
     if firing.baby is None:
         return firing.params
-    name = re.compile(rf"(?<!\w){re.escape(firing.baby.name)}(?!\w)")
+    name = firing.baby.name
+    return {key: _renamed(value, [name], stand_in) if isinstance(value, str) else value
+            for key, value in firing.params.items()}
+
+
+def _renamed(text: str, names: list[str], stand_in: str) -> str:
+    """``text`` with each of ``names`` (as whole words) replaced by ``stand_in``, capitalised where a sentence
+    starts."""
+    for name in names:
+        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", stand_in, text)
     starts = re.compile(rf"(^|[.!?]\s+){re.escape(stand_in)}")
-
-    def swap(text: str) -> str:
-        return starts.sub(lambda m: m.group(1) + stand_in[:1].upper() + stand_in[1:], name.sub(stand_in, text))
-
-    return {key: swap(value) if isinstance(value, str) else value for key, value in firing.params.items()}
+    return starts.sub(lambda m: m.group(1) + stand_in[:1].upper() + stand_in[1:], text)

@@ -170,6 +170,8 @@ def test_twins_share_an_item_when_only_the_name_differs(sheets: _Sheets) -> None
     shared = [item for item in sheet.rendered.plan.items() if item.id == "sleep-hazard-no-bedsharing"]
     assert len(shared) == 1 and shared[0].babies == ["Ida Probe", "Jonas Probe"]
     assert shared[0].because is not None and "Each baby was born early." in shared[0].because
+    both = [e for e in sheet.rendered.plan.exclusions if e.babies == ["Ida Probe", "Jonas Probe"]]
+    assert both and all("Each baby was born early." in e.reason and "Ida Probe was" not in e.reason for e in both)
 
 
 def test_citations_link_to_their_references(sheets: _Sheets) -> None:
