@@ -73,7 +73,9 @@ PRESETS: dict[str, Locale] = {
 }
 
 #: The intake's jurisdiction (consult.jurisdiction) whose families get a preset by default.
-JURISDICTION_PRESETS = {"US": "US", "UK": "UK", "CA": "CA", "AU": "AU"}
+#: A family's country to its preset. New Zealand reads like Australia (metric, nappies, day-month dates, 12-hour
+#: clock); an English plan in the European Union follows British usage (metric, 24-hour clock, day-month dates).
+JURISDICTION_PRESETS = {"US": "US", "UK": "UK", "CA": "CA", "AU": "AU", "NZ": "AU", "EU": "UK"}
 DEFAULT_PRESET = "US"
 
 
@@ -106,7 +108,7 @@ def make_locale(
 
 def locale_for(chosen: Locale | None, jurisdiction: str | None) -> Locale:
     """The locale for one family's plan: the practice's choice when it made one; otherwise the preset of the family's
-    country (US, UK, CA or AU); otherwise (EU, NZ, other, unknown, no intake) the US preset."""
+    country (US, UK, CA, AU; New Zealand as Australia, the EU as the UK); otherwise (other, unknown, no intake) US."""
     if chosen is not None:
         return chosen
     return PRESETS[JURISDICTION_PRESETS.get(jurisdiction or "", DEFAULT_PRESET)]

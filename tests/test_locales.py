@@ -248,7 +248,7 @@ JURISDICTIONS: tuple[str, ...] = typing.get_args(Consult.model_fields["jurisdict
 
 @pytest.mark.parametrize("jurisdiction", [*JURISDICTIONS, None])
 def test_default_by_the_familys_country(jurisdiction: str | None) -> None:
-    expected = jurisdiction if jurisdiction in ("US", "UK", "CA", "AU") else "US"
+    expected = {"NZ": "AU", "EU": "UK"}.get(str(jurisdiction), jurisdiction if jurisdiction in PRESETS else "US")
     assert locale_for(None, jurisdiction) == PRESETS[str(expected)]
     assert load_practice().locale_for(jurisdiction) == PRESETS[str(expected)]
     assert locale_for(PRESETS["AU"], jurisdiction) == PRESETS["AU"]  # the practice's choice wins
@@ -291,7 +291,8 @@ def test_no_locale_follows_the_family_in_template_data(tmp_path: Path) -> None:
     practice = load_practice(write(tmp_path, 'name = "Riverside"\n'))
     assert practice.locale is None
     assert template_data(practice, jurisdiction="AU")["locale"]["preset"] == "AU"
-    assert template_data(practice, jurisdiction="NZ")["locale"]["preset"] == "US"
+    assert template_data(practice, jurisdiction="NZ")["locale"]["preset"] == "AU"
+    assert template_data(practice, jurisdiction="other")["locale"]["preset"] == "US"
     assert template_data(practice)["locale"]["preset"] == "US"
     assert template_data(practice)["paper"] == "A4"  # the paper size does not follow the locale
 
