@@ -33,6 +33,7 @@ from urllib.request import url2pathname
 
 from careplan._io import write_private
 from careplan._resources import templates_dir
+from careplan.documents.pdf_fixes import attachments_once, svg_in_packaged_fonts
 from careplan.errors import CareplanError, InputError, WriteError, field_path
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ def _weasyprint() -> Any:
 
 def _fetcher_class() -> Any:
     weasyprint = _weasyprint()
-    from weasyprint.urls import FatalURLFetchingError, URLFetcher
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
     class AssetFetcher(URLFetcher):  # type: ignore[misc]
         """Serves data: URLs and files under the allowed folders; refuses everything else and stops the render."""
@@ -84,6 +85,9 @@ def _fetcher_class() -> Any:
                 path = Path(url2pathname(parts.path)).resolve()
                 allowed = any(path.is_relative_to(root) for root in self.roots)
                 if allowed and path.is_file() and path.stat().st_size <= MAX_ASSET_BYTES:
+                    if path.suffix.lower() == ".svg":  # a practice's logo: its words in careplan's fonts
+                        logo = svg_in_packaged_fonts(path.read_bytes(), _body_families())
+                        return URLFetcherResponse(url, logo, {"Content-Type": "image/svg+xml"})
                     return super().fetch(url, headers)
             self.refused.append(url[:200])
             raise FatalURLFetchingError("refused a URL outside careplan's assets")
@@ -114,6 +118,12 @@ def _parse_ranges(text: str) -> list[tuple[int, int]]:
             low = high = int(part, 16)
         ranges.append((low, high))
     return ranges
+
+
+def _body_families() -> list[str]:
+    """The body font's families, the one every document loads (Latin) first."""
+    body = [_face_family(face) for face in _font_faces() if face["family"] == BODY_FONT]
+    return sorted(dict.fromkeys(body), key=lambda family: family.endswith("-ext"))
 
 
 def _face_family(face: dict[str, Any]) -> str:
@@ -334,16 +344,6 @@ def _collect_warnings() -> Iterator[list[str]]:
         logger.removeHandler(handler)
 
 
-def _attachments_once(_document: Any, pdf: Any) -> None:
-    """List each attachment once in the catalog's /AF: WeasyPrint 70's PDF/A writer adds it twice
-    (Kozea/WeasyPrint#2917, fixed after 70.0)."""
-    listed = pdf.catalog.get("AF")
-    if listed:
-        unique = list(dict.fromkeys(listed))
-        listed.clear()
-        listed.extend(unique)
-
-
 def render_pdf(
     html: str,
     output: str | Path,
@@ -403,7 +403,7 @@ def render_pdf(
             pdf_tags=variant in ("pdf/a-3a", "pdf/ua-1"),
             cache=renderer.cache,
             uncompressed_pdf=False,
-            finisher=_attachments_once,
+            finisher=attachments_once,
         )
 
     with _collect_warnings() as warnings:

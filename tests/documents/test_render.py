@@ -642,6 +642,28 @@ def test_svg_logo_that_points_outside_reads_nothing(library: Library, tmp_path: 
         assert secret not in full_text(out)
 
 
+def test_svg_logo_text_draws_in_the_packaged_fonts(library: Library, tmp_path: Path) -> None:
+    """A logo's words, whatever font the SVG names (an attribute or an inline style), print in careplan's body
+    font: no system font ends up in the PDF."""
+    brand = tmp_path / "brand"
+    brand.mkdir()
+    (brand / "logo.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="60" viewBox="0 0 200 60">'
+        '<rect width="200" height="60" fill="#1d5c73"/>'
+        '<text x="10" y="28" font-family="Georgia, serif" font-size="20" fill="#fff">Riverside</text>'
+        '<text x="10" y="52" style="font-family: Courier" font-size="14" fill="#fff">Lactation</text></svg>',
+        encoding="utf-8",
+    )
+    practice = load_practice(practice_toml(brand, logo="logo.svg", paper="A4", name="N", consultant="C", footer="F"))
+    with capture_render_warnings() as records:
+        result = write_plan_pdf(make_intake(), tmp_path / "plan.pdf", library=library, practice=practice)
+    assert_no_warnings(records, result.warnings)
+    fonts = font_names(tmp_path / "plan.pdf")
+    assert fonts and all(name.startswith("careplan-") for name in fonts), fonts
+    first = norm(PdfReader(str(tmp_path / "plan.pdf")).pages[0].extract_text())
+    assert "Riverside" in first and "Lactation" in first, "the logo's words are drawn, as text"
+
+
 # --------------------------------------------------------------------------------------------------------------
 # Atomic writes
 # --------------------------------------------------------------------------------------------------------------
