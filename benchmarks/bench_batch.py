@@ -62,7 +62,7 @@ def floor_renderer(paths: list[Path], out: Path) -> Callable[[], tuple[float, fl
     from careplan import build_plan, load_intake, load_library
     from careplan._resources import templates_dir
     from careplan.documents.care_plan import page_css, render_html, used_characters
-    from careplan.documents.pdf import fonts_css
+    from careplan.documents.fonts import fonts_css
     from careplan.practice import load_practice
 
     library, practice, templates = load_library(), load_practice(), templates_dir()

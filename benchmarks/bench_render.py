@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 from careplan import build_plan, load_intake, load_library  # noqa: E402
 from careplan._resources import templates_dir  # noqa: E402
 from careplan.documents.care_plan import page_css, render_html, used_characters  # noqa: E402
-from careplan.documents.pdf import fonts_css  # noqa: E402
+from careplan.documents.fonts import fonts_css  # noqa: E402
 from careplan.pipeline import write_plan_pdf  # noqa: E402
 from careplan.practice import load_practice  # noqa: E402
 

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from careplan._io import write_private
-from careplan.documents.pdf import EmbeddedFile, Variant, check_printable, render_pdf
+from careplan.documents.fonts import check_printable
+from careplan.documents.pdf import EmbeddedFile, Variant, render_pdf
 from careplan.documents.registry import document
 from careplan.errors import InputError
 from careplan.intake import ATTACHMENT, Intake

@@ -25,7 +25,7 @@ from click.testing import CliRunner
 
 from careplan._resources import templates_dir
 from careplan.cli import cli
-from careplan.documents.pdf import check_printable, first_uncovered, script_of, uncovered_fields
+from careplan.documents.fonts import check_printable, first_uncovered, script_of, uncovered_fields
 from careplan.errors import InputError
 from careplan.intake import Intake
 from careplan.pipeline import write_plan_pdf
