@@ -47,7 +47,9 @@ class DocumentContext:
     anchors: set[str] = field(default_factory=set)  # the item anchors given out so far
 
     def __post_init__(self) -> None:
+        """The locale for this family, and the plan's words in its spelling (nappy for diaper), once."""
         self.fmt = Formatter(self.practice.locale_for(self.plan.jurisdiction))
+        self.plan = Plan.model_validate(respelled(self.plan.model_dump(), self.fmt.spell))
 
     @property
     def language(self) -> str:
@@ -138,8 +140,7 @@ class DocumentContext:
                 continue
             seen.add(item.id)
             babies = item.babies if len(self.plan.babies) > 1 and item.babies else []
-            title = self.fmt.spell(item.title)
-            out.append({"title": title, "anchor": f"item-{item.id}", "babies": " and ".join(babies)})
+            out.append({"title": item.title, "anchor": f"item-{item.id}", "babies": " and ".join(babies)})
         return out[:MAX_ACTIONS]
 
     @property
@@ -151,10 +152,10 @@ class DocumentContext:
         for exclusion in self.plan.exclusions:
             babies = " and ".join(exclusion.babies if len(self.plan.babies) > 1 else [])
             row: dict[str, Any] = {
-                "title": self.fmt.spell(exclusion.title),
+                "title": exclusion.title,
                 "babies": babies,
-                "reason": self.fmt.spell(exclusion.reason),
-                "see": self.fmt.spell(titles[exclusion.by]) if exclusion.by in titles else None,
+                "reason": exclusion.reason,
+                "see": titles.get(exclusion.by),
                 "anchor": f"item-{exclusion.by}",
                 "sources": [source.model_dump() for source in exclusion.sources],
             }
@@ -173,7 +174,7 @@ class DocumentContext:
         """Why each baby's amounts are what they are; twins whose reasons differ only by name share one entry."""
         groups: list[dict[str, Any]] = []
         for feeding in self.plan.feeding:
-            texts = [self.fmt.spell(text) for text in (feeding.basis, *feeding.notes)]
+            texts = [feeding.basis, *feeding.notes]
             key = [text.replace(feeding.baby, "\0") for text in texts]
             same = next((g for g in groups if g["key"] == key), None)
             if same is None:
@@ -197,8 +198,8 @@ class DocumentContext:
         tiers = []
         for item in section.items if section is not None else []:
             tiers.append({
-                "title": self.fmt.spell(item.title),
-                "signs": [self.fmt.spell(line.strip()) for line in item.text.splitlines() if line.strip()],
+                "title": item.title,
+                "signs": [line.strip() for line in item.text.splitlines() if line.strip()],
                 "urgency": item.urgency or "soon",
                 "sources": [source.model_dump() for source in item.sources],
                 "anchor": f"item-{item.id}",
@@ -337,7 +338,7 @@ def render_html(plan: Plan, practice: Practice, *, logo_url: str | None = None, 
     spelling (nappy for diaper); names and references are left as they are."""
     context = DocumentContext(plan=plan, practice=practice, logo=logo_url)
     data = {
-        "plan": plain(respelled(plan.model_dump(), context.fmt.spell)),
+        "plan": plain(context.plan.model_dump()),
         "practice": plain(template_data(practice, jurisdiction=plan.jurisdiction)),
         "doc": context.for_template(),
     }
