@@ -246,12 +246,18 @@ def _earlier_plans(
     manifest, or, with the manifest lost, by the stable id at the end of the name. A name another input has now is
     never one of them."""
     taken = set(wanted.values()) | set(kept.values())
-    on_disk = {entry.name for entry in os.scandir(outdir) if not entry.name.startswith(".")}
+    on_disk: dict[str | None, set[str]] = {}  # the PDFs here by the stable id their names end with
+    for entry in os.scandir(outdir):
+        if not entry.name.startswith("."):
+            on_disk.setdefault(id_in_name(entry.name), set()).add(entry.name)
+    owned: dict[str, set[str]] = {}  # input -> the PDFs the manifest says were written for it
+    for old, owner in manifest.outputs.items():
+        owned.setdefault(owner, set()).add(old)
     earlier: dict[str, list[str]] = {}
     for key, name in wanted.items():
-        ours = id_in_name(name)
-        found = {old for old, owner in manifest.outputs.items() if owner == key}
-        found |= {old for old in on_disk if id_in_name(old) == ours and manifest.outputs.get(old, key) == key}
+        found = owned.get(key, set()) | {
+            old for old in on_disk.get(id_in_name(name), set()) if manifest.outputs.get(old, key) == key
+        }
         if found - taken:
             earlier[key] = sorted(found - taken)
     return earlier
