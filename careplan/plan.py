@@ -21,6 +21,8 @@ class _Frozen(BaseModel):
 class SourceRef(_Frozen):
     id: str
     citation: str
+    link: str | None = None  # the DOI's, the page's or the PubMed record's address
+    link_text: str | None = None  # how the address prints: "doi:10...", "PMID 123", the URL
 
 
 class ConditionTrace(_Frozen):

@@ -239,7 +239,10 @@ class DocumentContext:
         for index, known in enumerate(self.references, start=1):
             if known.id == data["id"]:
                 return index
-        self.references.append(Record(id=str(data["id"]), citation=str(data["citation"])))
+        self.references.append(
+            Record(id=str(data["id"]), citation=str(data["citation"]), link=data.get("link"),
+                   link_text=data.get("link_text"))
+        )
         return len(self.references)
 
     def cite(self, sources: list[SourceRef] | list[Record] | list[dict[str, str]]) -> str:

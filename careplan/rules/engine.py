@@ -40,6 +40,7 @@ from careplan.plan import (
     ProgressRow,
     SourceRef,
 )
+from careplan.rules.citations import Source
 from careplan.rules.computed import feeding_plan, milk_removal_schedule, timeline
 from careplan.rules.expressions import words
 from careplan.rules.library import KIND_SECTIONS, Library, Rule
@@ -128,7 +129,12 @@ def _fill(texts: dict[str, str] | None, language: str, values: dict[str, Any]) -
 
 
 def _sources(library: Library, ids: list[str]) -> list[SourceRef]:
-    return [SourceRef(id=i, citation=library.sources[i].citation) for i in ids if i in library.sources]
+    return [_ref(i, library.sources[i]) for i in ids if i in library.sources]
+
+
+def _ref(source_id: str, source: Source) -> SourceRef:
+    address, shown = source.link or (None, None)
+    return SourceRef(id=source_id, citation=source.citation, link=address, link_text=shown)
 
 
 @dataclass

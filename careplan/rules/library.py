@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from careplan._io import load_yaml, read_capped
 from careplan.errors import CareplanError, LibraryError, field_path
 from careplan.plantypes import PlanType
+from careplan.rules.citations import Source
 from careplan.rules.expressions import Compiled, ExpressionError, compile_expression
 
 Kind = Literal["urgent", "referral", "caution", "exclusion", "expectation", "strategy"]
@@ -120,11 +121,6 @@ class Section(_Strict):
     intro: LocalText | None = None
 
     _english = field_validator("title", "intro")(_needs_english)
-
-
-class Source(_Strict):
-    citation: Annotated[str, Field(min_length=1)]
-    note: str | None = None
 
 
 class LibraryFile(_Strict):

@@ -30,7 +30,7 @@ from pydantic import BaseModel
 
 from careplan.intake import Baby, Health, Intake
 from careplan.plan import ConditionTrace, Plan, PlanItem
-from careplan.rules.engine import build_plan
+from careplan.rules.engine import _evaluate, build_plan
 from careplan.rules.library import load_library
 from tests.conftest import make_intake
 from tests.helpers.strategies import intakes
@@ -272,6 +272,13 @@ def check_exclusions(intake: Intake, plan: Plan) -> None:
                 assert (exclusion.id, name) not in per_baby, f"{exclusion.id} excluded and recommended for {name!r}"
         else:
             assert exclusion.id not in plan.item_ids(), f"{exclusion.id} is excluded and also recommended"
+        # Only what matters to this family is listed: an entry that would have been in this plan, not one whose
+        # own conditions did not hold (a herb's caution for a condition the parent does not have is not news).
+        rule = LIBRARY.rules[exclusion.id]
+        babies = [b for b in intake.babies if b.name in exclusion.babies] or intake.babies
+        assert any(_evaluate(rule, intake, baby) is not None for baby in babies), (
+            f"{exclusion.id} is listed as left out, but it would not have been in this family's plan"
+        )
 
 
 def check_schedule(intake: Intake, plan: Plan) -> None:
