@@ -6,7 +6,7 @@ medical journals use, so a parent's plan and a doctor's letter print the same en
 
     Auerbach KG, Avery JL. Relactation: a study of 366 cases. Pediatrics. 1980;65(2):236-42.
 
-A journal article (a DOI, a PubMed ID, or a volume-and-page locator) takes "Journal. Year;locator."; any other work
+A journal article (a DOI, or a volume-and-page locator) takes "Journal. Year;locator."; any other work
 (a guideline, a web page, a book) takes "Publisher; Year. Locator.". The record's ``note`` (our evidence grade) and
 ``gap`` (what a clinician still has to confirm) are never printed.
 """
@@ -65,7 +65,9 @@ def _sentence(text: str) -> str:
 
 
 def is_article(work: Work) -> bool:
-    return bool(work.doi or work.pmid or (work.locator and _JOURNAL_LOCATOR.match(work.locator)))
+    """A journal's: a DOI, or a volume-and-page locator ("65(2):236-42"). A PubMed ID alone is not enough:
+    PubMed indexes LactMed's pages too."""
+    return bool(work.doi or (work.locator and _JOURNAL_LOCATOR.match(work.locator)))
 
 
 def citation(work: Work) -> str:
@@ -113,7 +115,8 @@ def link(work: Work) -> tuple[str, str] | None:
 class Source(BaseModel):
     """One work the entries cite, as its parts (see :mod:`careplan.rules.citations` for how it prints).
 
-    A practice's own source may instead give ``citation``, its whole entry as one line of text.
+    A source may instead give ``citation``, its entry as one line of text (a practice's own protocol, or a work
+    whose title and authors a clinician has still to confirm), with a DOI, PubMed ID or address if one is known.
     ``note`` (the evidence grade) and ``gap`` (what a clinician has still to confirm) are never printed.
     """
 
@@ -148,4 +151,4 @@ class Source(BaseModel):
 
     @property
     def link(self) -> tuple[str, str] | None:
-        return None if self.text is not None else link(self)
+        return link(self)

@@ -175,13 +175,34 @@ def test_twins_share_an_item_when_only_the_name_differs(sheets: _Sheets) -> None
 
 
 def test_citations_link_to_their_references(sheets: _Sheets) -> None:
-    """Each citation number is a link inside the document (to its entry in the references), never a web link."""
+    """Each citation number is a link inside the document (to its entry in the references); only the references'
+    own addresses (a DOI, a PubMed record, a page) leave it."""
     sheet = sheets[("01-recent-weaning-term-baby", "US")]
+    first_reference_page = sheet.references_page()
     links = [
-        annotation.get_object()
-        for page in sheet.reader.pages
+        (index, annotation.get_object())
+        for index, page in enumerate(sheet.reader.pages)
         for annotation in page.get("/Annots") or []
         if annotation.get_object().get("/Subtype") == "/Link"
     ]
-    assert len(links) >= len(re.findall(r"\[\d", " ".join(sheet.texts))), "every citation is a link"
-    assert all("/URI" not in str(link.get("/A", {})) for link in links), "links stay inside the document"
+    inside = [link for index, link in links if "/URI" not in str(link.get("/A", {}))]
+    assert len(inside) >= len(re.findall(r"\[\d", " ".join(sheet.texts))), "every citation is a link"
+    assert all(index >= first_reference_page for index, link in links if "/URI" in str(link.get("/A", {})))
+    addresses = [str(link["/A"]["/URI"]) for _, link in links if "/URI" in str(link.get("/A", {}))]
+    assert any(address.startswith("https://doi.org/10.") for address in addresses), "DOIs are links"
+
+
+@pytest.mark.parametrize("stem", EXAMPLE_IDS)
+def test_references_are_a_bibliography(sheets: _Sheets, stem: str) -> None:
+    """Every cited work is printed as its entry (the same text the library formats), numbered in order of first
+    citation, with no internal IDs, evidence grades or notes about copies."""
+    sheet = sheets[(stem, "US")]
+    references = squash(("\n" + "\n".join(sheet.texts[sheet.references_page():])).split("\nReferences\n", 1)[1])
+    plan = sheet.rendered.plan
+    cited = {ref.id: ref for item in plan.items() for ref in item.sources} | plan.sources
+    assert cited, "a plan cites its sources"
+    for ref in cited.values():
+        assert squash(ref.citation) in references, f"{ref.id}: its entry is missing from the references"
+    assert not re.search(r"\[[VSU]\]|mirror|evidence file|§", references), "no grades or notes in the references"
+    ids = {ref_id for ref_id in cited if re.fullmatch(r"[A-Z][A-Z0-9-]*\d[A-Z0-9-]*|[A-Z]+-[A-Z]+", ref_id)}
+    assert not [ref_id for ref_id in ids if re.search(rf"(?<![\w-]){re.escape(ref_id)}(?![\w-])", references)]
