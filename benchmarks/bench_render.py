@@ -10,7 +10,8 @@ In one run, on every example intake:
   imports   a new Python process that only imports WeasyPrint: the part of a cold command no cache can remove
 Times are medians of N runs per example, summed over the examples; the ratios are what to watch (goals:
 careplan / floor <= 1.10, command / careplan <= 1.6). Each example's line gives the plan's pages, pages before the
-references, words and careplan's in-process milliseconds, so the cost of a plan's length is visible.
+references, words and careplan's in-process milliseconds (sorted by words), then a straight-line fit of time
+against words, so the cost of a plan's length is visible: a shorter plan must render faster.
 """
 
 from __future__ import annotations
@@ -100,9 +101,14 @@ def main() -> None:
         imports_time = median_time(lambda: subprocess.run(import_only, check=True, capture_output=True), 5)
     n = len(EXAMPLES)
     print(f"examples: {n}, repeats: {args.repeat}")
-    print(f"{'example':40} {'pages':>5} {'before refs':>11} {'words':>6} {'ms':>7} {'ms/page':>7}")
-    for stem, pages, before, words, took in rows:
-        print(f"{stem:40} {pages:5} {before:11} {words:6} {took * 1000:7.1f} {took * 1000 / pages:7.1f}")
+    print(f"{'example':40} {'pages':>5} {'before refs':>11} {'words':>6} {'ms':>7} {'ms/page':>7} {'ms/1k words':>11}")
+    for stem, pages, before, words, took in sorted(rows, key=lambda row: row[3]):
+        print(f"{stem:40} {pages:5} {before:11} {words:6} {took * 1000:7.1f} {took * 1000 / pages:7.1f}"
+              f" {took * 1e6 / words:11.1f}")
+    if len(rows) > 2:  # how the time grows with the length: a fixed part and a part per 1,000 words
+        fit = statistics.linear_regression([r[3] / 1000 for r in rows], [r[4] * 1000 for r in rows])
+        print(f"fit: ms = {fit.intercept:.0f} + {fit.slope:.0f} per 1,000 words"
+              f" (r = {statistics.correlation([r[3] for r in rows], [r[4] for r in rows]):.2f})")
     for name, total in totals.items():
         print(f"{name:9} {total / n * 1000:8.1f} ms per plan   ratio to floor {total / totals['floor']:.2f}")
     print(f"help      {help_time * 1000:8.1f} ms (goal <= 150 ms)")
