@@ -30,7 +30,8 @@ def interview(
 ) -> None:
     """Fill in an intake during the consult, one question at a time.
 
-    Every answer is saved as you go; Ctrl-C stops, and --resume continues where it stopped.
+    Every answer is saved as you go; Ctrl-C stops, and --resume continues where it stopped. After an interview
+    was killed (even with kill -9), the next start puts the terminal right and prints the command that continues it.
 
     Example: careplan interview -o intake.json --render --practice practice.toml
     """

@@ -48,6 +48,9 @@ def prompt_text(key: str) -> str:
 def spawn(tmp_path: Path, *args: str) -> pexpect.spawn:
     env = {
         **os.environ,
+        "XDG_STATE_HOME": str(tmp_path / "state"),  # the running-interview marker: this test's, not the user's
+        "PATH": os.pathsep.join(p for p in os.environ.get("PATH", "").split(os.pathsep)
+                                if p and Path(p).resolve() != Path(CAREPLAN).parent.resolve()),
         "TERM": "xterm-256color",
         "PROMPT_TOOLKIT_NO_CPR": "1",  # nobody answers cursor-position requests in a test terminal
         "COLUMNS": "160",
@@ -103,7 +106,7 @@ def test_stopped_in_a_terminal_then_resumed(tmp_path: Path, library: Library, ho
     child.send("5")  # typed, not yet entered: not saved
     if how == "ctrl-c":
         child.send("\x03")
-        child.expect_exact("resume with: careplan interview --resume")
+        child.expect_exact(f"resume with: {CAREPLAN} interview --resume")  # the program run, not PATH's
         child.expect(pexpect.EOF)
         child.close()
         assert child.exitstatus == 130
