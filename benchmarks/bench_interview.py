@@ -10,12 +10,18 @@ Each run is a fresh process (cold imports, as at a consult) that answers a whole
   cold   no background warm-up and no draft: WeasyPrint is imported and the PDF rendered after the last answer
 Printed: time from the last answer to the PDF on disk for each (median of N runs) and their ratio; the time to
 the first prompt; and the slowest gap between an answer and the next prompt.
+
+First, for three scripted families (a typical first visit, a newborn in trouble, twins at a follow-up), the
+questions asked and the keystrokes it takes to answer them as a consultant would (a number and Enter for a choice,
+arrows and space for ticks, the text and Enter for typed answers; issue 5/9's goal: a typical first visit in at
+most 55 questions).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import statistics
 import subprocess
 import sys
@@ -28,7 +34,29 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-FAMILY = ROOT / "intake_forms" / "relactation" / "examples" / "04-urgent-newborn-weight-loss.json"
+EXAMPLES = ROOT / "intake_forms" / "relactation" / "examples"
+FAMILY = EXAMPLES / "04-urgent-newborn-weight-loss.json"
+#: The scripted families whose questions and keystrokes are counted.
+SCRIPTED = {
+    "typical first visit": EXAMPLES / "01-recent-weaning-term-baby.json",
+    "newborn losing weight": EXAMPLES / "04-urgent-newborn-weight-loss.json",
+    "twins, follow-up": EXAMPLES / "05-preterm-twins-nicu-follow-up.json",
+}
+#: One key each: an arrow (ESC [ A-D) or any single character.
+_KEY = re.compile(r"\x1b\[[A-D]|.", re.DOTALL)
+
+
+def effort() -> list[tuple[str, int, int]]:
+    """(family, questions asked, keystrokes) for each scripted family, answered as the tests' driver does."""
+    from careplan.interview.loader import builtin_form
+    from tests.helpers.interview_driver import asked_keys, keys, script_for
+
+    form = builtin_form()
+    out = []
+    for name, path in SCRIPTED.items():
+        script = script_for(json.loads(path.read_text(encoding="utf-8")), form)
+        out.append((name, len(asked_keys(script)), len(_KEY.findall(keys(form, script)))))
+    return out
 
 
 def one_run(variant: str, pause: float) -> dict[str, float]:
@@ -86,6 +114,8 @@ def main() -> None:
     if args.variant:
         print(json.dumps(one_run(args.variant, args.pause)))
         return
+    for name, questions, strokes in effort():
+        print(f"{name:22} {questions:4} questions {strokes:5} keystrokes")
     results: dict[str, list[dict[str, float]]] = {"warm": [], "cold": []}
     for _ in range(args.repeat):
         for variant in results:

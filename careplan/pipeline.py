@@ -17,7 +17,7 @@ from careplan.documents.pdf import EmbeddedFile, Variant, render_pdf
 from careplan.documents.registry import document
 from careplan.errors import InputError
 from careplan.intake import ATTACHMENT, Intake
-from careplan.plan import Plan
+from careplan.plan import ConditionTrace, Plan
 from careplan.practice import Practice
 from careplan.rules.engine import build_plan
 from careplan.rules.library import Library
@@ -117,6 +117,18 @@ def write_plan_pdf(
     return Rendered(plan=plan, pdf=output, html=html, warnings=warnings)
 
 
+def finding(trace: ConditionTrace) -> str:
+    """A condition that held, in the consultant's words: its name as a phrase, with the numbers it read
+    ("lost over 10 percent (11.2)"); never the parent's wording, never free text from the intake."""
+    numbers = [
+        f"{value:g}" if isinstance(value, float) else str(value)
+        for value in trace.values.values()
+        if isinstance(value, int | float) and not isinstance(value, bool)
+    ]
+    phrase = trace.name.replace("_", " ")
+    return f"{phrase} ({', '.join(numbers)})" if numbers else phrase
+
+
 class PlanHooks:
     """The interview's hooks (:class:`careplan.interview.hooks.Hooks`): red flags from the rules, the PDF from the
     pipeline. The library loads once, on first need; the practice file is read at once, so a bad one stops the
@@ -177,6 +189,7 @@ class PlanHooks:
                 text=item.text,
                 babies=tuple(item.babies),
                 reads=tuple(name for trace in item.trace for name in trace.values),
+                findings=tuple(finding(trace) for trace in item.trace),
             )
             for item in plan.items()
             if item.kind in ("urgent", "referral")

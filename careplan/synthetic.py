@@ -405,10 +405,10 @@ def synthetic_intake(index: int, seed: int = 0) -> dict[str, Any]:
                                 "tubular_or_cone_shaped"], 2, p_none=0.88),
         "medications": medications,
         "allergies": None if draw.chance(0.1) else draw.some(_ALLERGENS, 2, p_none=0.75),
-        "smokes": draw.pick(["no", "yes", "heavy", "unknown"], [85, 7, 2, 6]),
+        "smokes": draw.pick(["no", "yes", "heavy", "unknown", "declined"], [85, 7, 2, 5, 1]),
         "household_smoke": draw.pick(["no", "yes", "unknown"], [80, 12, 8]),
-        "alcohol": draw.pick(["none", "occasional", "regular", "heavy", "unknown"], [60, 25, 4, 1, 10]),
-        "sedating_substances": draw.pick(["no", "yes", "unknown"], [85, 5, 10]),
+        "alcohol": draw.pick(["none", "occasional", "regular", "heavy", "unknown", "declined"], [60, 25, 4, 1, 9, 1]),
+        "sedating_substances": draw.pick(["no", "yes", "unknown", "declined"], [85, 5, 9, 1]),
         "placenta_capsules": draw.pick(["no", "yes", "unknown"], [92, 3, 5]),
     }
 

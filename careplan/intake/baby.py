@@ -119,15 +119,20 @@ class Baby(IntakeModel):
             ),
         ),
     ] = []
+    concerns_other: Annotated[
+        str | None,
+        Field(title="other feeding concern", description="What the 'other' concern is.", min_length=1, max_length=200),
+    ] = None
     wet_diapers_24h: Annotated[int | None, Field(title="wet diapers per 24 hours", ge=0, le=40)] = None
     dirty_diapers_24h: Annotated[int | None, Field(title="dirty diapers per 24 hours", ge=0, le=40)] = None
     dehydration_signs: Annotated[
-        list[DehydrationSign],
+        list[DehydrationSign] | None,
         Field(
             title="signs of dehydration",
+            description="null when not assessed (nobody checked); [] when checked and none seen.",
             json_schema_extra=red_flags(["dry_mouth", "sunken_fontanelle", "lethargy", "no_urine_12h"], []),
         ),
-    ] = []
+    ] = None
     stool_colour: Annotated[
         StoolColour,
         Field(
@@ -156,6 +161,15 @@ class Baby(IntakeModel):
 
     _on: date | None = PrivateAttr(default=None)
     _milk_documented: bool = PrivateAttr(default=False)
+
+    @property
+    def dehydration_sign_list(self) -> list[DehydrationSign]:
+        """The signs seen, with "not assessed" read as none (check ``dehydration_assessed`` too)."""
+        return list(self.dehydration_signs or [])
+
+    @property
+    def dehydration_assessed(self) -> bool:
+        return self.dehydration_signs is not None
 
     @model_validator(mode="after")
     def _weight_has_a_date(self) -> Baby:

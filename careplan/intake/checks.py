@@ -1,5 +1,6 @@
-"""Checks across fields of an intake: dates in order, one name per baby, follow-ups that fit. One function per
-rule; each problem is reported at the field it concerns, with words that never repeat what was typed."""
+"""Checks across fields of an intake: dates in order and near the consult, one name per baby, follow-ups that
+fit. One function per rule; each problem is reported at the field it concerns, with words that never repeat what
+was typed."""
 
 from __future__ import annotations
 
@@ -12,6 +13,22 @@ if TYPE_CHECKING:
 
 #: A problem: where it is (the field's location) and what is wrong.
 Problem = tuple[tuple[int | str, ...], str]
+
+#: Consults careplan records are recent: an earlier consult date is a mistyped year.
+EARLIEST_CONSULT = date(2000, 1, 1)
+
+
+def years_from(on: date, years: int) -> date:
+    """The same day ``years`` later (earlier when negative); 29 February becomes the 28th in a common year."""
+    try:
+        return on.replace(year=on.year + years)
+    except ValueError:
+        return on.replace(year=on.year + years, day=28)
+
+
+def consult_dated(intake: Intake) -> Iterator[Problem]:
+    if intake.consult.date < EARLIEST_CONSULT:
+        yield ("consult", "date"), "the consult date is before 2000; check the year"
 
 
 def babies_dated(intake: Intake) -> Iterator[Problem]:
@@ -59,6 +76,8 @@ def parent_dated(intake: Intake) -> Iterator[Problem]:
         yield ("parent", "date_of_birth"), "the parent's date of birth is after the consult"
     elif min(b.birth_date for b in intake.babies).year - born.year < 10:
         yield ("parent", "date_of_birth"), "the parent's date of birth is less than 10 years before the baby's"
+    elif born < years_from(intake.consult.date, -70):
+        yield ("parent", "date_of_birth"), "the parent's date of birth is more than 70 years before the consult"
 
 
 def visits_dated(intake: Intake) -> Iterator[Problem]:
@@ -66,6 +85,8 @@ def visits_dated(intake: Intake) -> Iterator[Problem]:
     first = intake.consult.first_visit
     if first is not None and first > on:
         yield ("consult", "first_visit"), "the first visit is dated after this consult"
+    elif first is not None and first < years_from(on, -2):
+        yield ("consult", "first_visit"), "the first visit is more than 2 years before this consult"
     for index, entry in enumerate(intake.progress):
         if entry.date > on:
             yield ("progress", index, "date"), "a follow-up is dated after the consult"
@@ -76,17 +97,32 @@ def visits_dated(intake: Intake) -> Iterator[Problem]:
             yield ("progress", index, "date"), "a follow-up is dated before the baby's birth"
 
 
+def next_visit_dated(intake: Intake) -> Iterator[Problem]:
+    on, following = intake.consult.date, intake.consult.next_visit
+    if following is None:
+        return
+    if following < on:
+        yield ("consult", "next_visit"), "the next visit is dated before this consult"
+    elif following > years_from(on, 1):
+        yield ("consult", "next_visit"), "the next visit is more than a year after this consult"
+
+
 def work_dated(intake: Intake) -> Iterator[Problem]:
-    if intake.situation.return_to_work_date is not None and intake.situation.returning_to_work == "no":
+    back = intake.situation.return_to_work_date
+    if back is not None and intake.situation.returning_to_work == "no":
         yield ("situation", "return_to_work_date"), "a return-to-work date is given but returning to work is 'no'"
+    elif back is not None and not years_from(intake.consult.date, -2) <= back <= years_from(intake.consult.date, 2):
+        yield ("situation", "return_to_work_date"), "the return-to-work date is more than 2 years from the consult"
 
 
 CHECKS: tuple[Callable[[Intake], Iterator[Problem]], ...] = (
+    consult_dated,
     babies_dated,
     one_name_per_baby,
     lactation_dated,
     parent_dated,
     visits_dated,
+    next_visit_dated,
     work_dated,
 )
 

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     field_validator,
 )
+from pydantic_core import PydanticCustomError
 
 SCHEMA_VERSION = "1.0"
 SUPPORTED_MAJOR = "1"
@@ -60,4 +62,23 @@ def red_flags(flags: list[str], others: list[str]) -> dict[str, Any]:
 #: would overflow every "days since" and "weeks until").
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2100, 12, 31)
-CareDate = Annotated[date, Field(ge=EARLIEST_DATE, le=LATEST_DATE)]
+#: A date as an intake writes it: ``YYYY-MM-DD`` (or a date object). Pydantic alone would also take a number as a
+#: Unix timestamp (``0`` becomes 1970-01-01) or a datetime; an intake never means either.
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+DATE_WRITTEN = "must be a date written as YYYY-MM-DD"
+
+
+def iso_date_only(value: Any) -> date:
+    """A date object, or a ``YYYY-MM-DD`` string read as one; anything else is an error in plain words (never
+    repeating the value)."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or not ISO_DATE.fullmatch(value.strip()):
+        raise PydanticCustomError("date_written", DATE_WRITTEN)
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise PydanticCustomError("date_real", "is not a real calendar date (written as YYYY-MM-DD)") from None
+
+
+CareDate = Annotated[date, Field(ge=EARLIEST_DATE, le=LATEST_DATE), BeforeValidator(iso_date_only)]

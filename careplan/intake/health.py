@@ -47,6 +47,7 @@ Condition = Literal[
     "kidney_disease",
     "malnutrition_moderate",
     "malnutrition_severe",
+    "other",
 ]
 DIABETES: frozenset[str] = frozenset({"diabetes_type_1", "diabetes_type_2", "gestational_diabetes"})
 
@@ -171,6 +172,10 @@ class Health(IntakeModel):
         list[Condition] | None,
         Field(title="health conditions", description="null when not asked or not known; [] for none."),
     ] = None
+    conditions_other: Annotated[
+        str | None,
+        Field(title="other health condition", description="What 'other' is.", min_length=1, max_length=200),
+    ] = None
     bmi: Annotated[float | None, Field(title="body mass index", ge=12, le=90)] = None
     breast_surgeries: Annotated[
         list[BreastSurgery] | None,
@@ -184,20 +189,29 @@ class Health(IntakeModel):
                 "widely_spaced",
                 "tubular_or_cone_shaped",
             ]
-        ],
-        Field(title="signs of insufficient glandular tissue"),
-    ] = []
+        ]
+        | None,
+        Field(
+            title="signs of insufficient glandular tissue",
+            description="null when the breasts were not assessed (a video consult); [] for none seen.",
+        ),
+    ] = None
     medications: Annotated[
         list[Medication] | None, Field(title="medicines", description="null when unknown; [] for none.")
     ] = None
     allergies: Annotated[
         list[Allergen] | None, Field(title="allergies", description="null when unknown; [] for none.")
     ] = None
-    smokes: Annotated[Literal["no", "yes", "heavy", "unknown"], Field(title="parent smokes")] = "unknown"
+    # "declined": the parent preferred not to say; read as "unknown" wherever a rule needs to know.
+    smokes: Annotated[
+        Literal["no", "yes", "heavy", "unknown", "declined"], Field(title="parent smokes")
+    ] = "unknown"
     household_smoke: Annotated[Answer, Field(title="anyone in the home smokes")] = "unknown"
-    alcohol: Annotated[Literal["none", "occasional", "regular", "heavy", "unknown"], Field(title="alcohol")] = "unknown"
+    alcohol: Annotated[
+        Literal["none", "occasional", "regular", "heavy", "unknown", "declined"], Field(title="alcohol")
+    ] = "unknown"
     sedating_substances: Annotated[
-        Answer,
+        Literal["yes", "no", "unknown", "declined"],
         Field(title="sedating medicines or drugs", description="Sedating medicines, cannabis, opioids."),
     ] = "unknown"
     placenta_capsules: Annotated[Answer, Field(title="takes placenta capsules")] = "no"
@@ -216,6 +230,15 @@ class Health(IntakeModel):
     @property
     def breast_problem_list(self) -> list[BreastProblem]:
         return list(self.breast_problems or [])
+
+    @property
+    def igt_sign_list(self) -> list[str]:
+        """The breast-shape signs seen, with breasts not assessed read as none (check ``igt_assessed`` too)."""
+        return list(self.igt_signs or [])
+
+    @property
+    def igt_assessed(self) -> bool:
+        return self.igt_signs is not None
 
     @property
     def condition_list(self) -> list[Condition]:
@@ -261,6 +284,14 @@ class Health(IntakeModel):
         """Names of medicines taken now that careplan does not know: they are named in the plan, never passed
         over."""
         return [m.name for m in self.current_medications if not m.recognised]
+
+    @property
+    def other_conditions(self) -> list[str]:
+        """A condition recorded as "other", by the name the consultant wrote (named in the plan, never passed
+        over, like a medicine careplan does not know)."""
+        if "other" not in self.condition_list:
+            return []
+        return [self.conditions_other or "a health condition that was not named"]
 
     @property
     def medicines_of_concern(self) -> list[str]:

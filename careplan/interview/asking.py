@@ -4,12 +4,23 @@ suggestions."""
 from __future__ import annotations
 
 import time
+import tomllib
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from careplan.intake import Medication
-from careplan.interview.answers import AnswerError, edit_text, parse_answer, show_value
+from careplan.interview.answers import (
+    AnswerError,
+    DateOrder,
+    Typed,
+    date_hint,
+    date_order_for,
+    edit_text,
+    read_answer,
+    show_value,
+)
 from careplan.interview.common import BACK, as_group, as_question
 from careplan.interview.fields import MISSING
 from careplan.interview.form import GATE_LABELS, Group, Question, Slot, dotted
@@ -27,12 +38,42 @@ if TYPE_CHECKING:
 if TYPE_CHECKING:
     from careplan.interview.session import Interview
 
+#: A practice file is a page of settings (careplan.practice reads at most this much too).
+MAX_PRACTICE_BYTES = 256 * 1024
+
+
+def practice_locale_preset(path: Path) -> str | None:
+    """The locale preset a practice file sets (``locale = "UK"`` or ``[locale] preset = "UK"``), or None. Read
+    here, not through careplan.practice, which the interview does not import; a file that cannot be read gives
+    None (the practice file is checked, and its problems reported, where the plan is made)."""
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.loads(handle.read(MAX_PRACTICE_BYTES).decode("utf-8"))
+    except (OSError, ValueError):  # missing, unreadable, not UTF-8, not TOML
+        return None
+    chosen = data.get("locale")
+    preset = chosen.get("preset") if isinstance(chosen, dict) else chosen
+    return preset if preset in ("US", "UK", "CA", "AU") else None
+
 
 class Asking:
     """Asks one question of the session and returns the answer (or BACK)."""
 
     def __init__(self, session: Interview) -> None:
         self.session = session
+        self._preset: tuple[str | None] | None = None  # the practice's locale preset, once read
+
+    def date_order(self) -> DateOrder:
+        """How a numeric date is read: the practice's locale when its file sets one; otherwise the family's country
+        when already answered (consult.jurisdiction); otherwise the US's, month first."""
+        if self._preset is None:
+            practice = self.session.state.practice
+            self._preset = (practice_locale_preset(Path(practice)) if practice else None,)
+        jurisdiction = self.session.answers.get("consult.jurisdiction")
+        return date_order_for(self._preset[0], jurisdiction if isinstance(jurisdiction, str) else None)
+
+    def read(self, node: Question, typed: str) -> Typed:
+        return read_answer(node, typed, self.session.today, self.date_order())
 
     def heading(self, slot: Slot) -> None:
         marker = (slot.section.id, slot.items)
@@ -70,6 +111,9 @@ class Asking:
         import questionary
 
         self.heading(slot)
+        status = self.session.flagging.status_line()
+        if status:
+            self.session.console.say(status, "alert")
         node = slot.node
         current = self.session.answers.get(slot.key, MISSING)
         if slot.kind == "add":
@@ -132,7 +176,7 @@ class Asking:
 
         def validate(typed: str) -> bool | str:
             try:
-                value = parse_answer(node, typed, self.session.today)
+                value = self.read(node, typed).value
             except AnswerError as exc:
                 message = f"{node.title}: {exc}"
                 if str(exc) == "is not in the expected form" and (node.info.description or node.spec.help):
@@ -147,16 +191,29 @@ class Asking:
         )
         if typed is BACK:
             return BACK
-        return parse_answer(node, typed, self.session.today)
+        answer = self.read(node, typed)
+        self.show_read(node, str(typed), answer)
+        return answer.value
+
+    def show_read(self, node: Question, typed: str, answer: Typed) -> None:
+        """Say how a date or an amount was read (``= 12 April 1992``, ``= 7 lb 6 oz (3,345 g)``) unless it was typed
+        just so, or as it is stored (2026-03-16, 3400)."""
+        if answer.value is None or not (node.kind == "date" or node.spec.input):
+            return
+        shown = show_value(node, answer.value, answer.unit)
+        if typed.strip().casefold() not in (shown.casefold(), edit_text(node, answer.value).casefold()):
+            self.session.console.say(f"  = {shown}", "help")
 
     def hints(self, slot: Slot, node: Question) -> list[str]:
         out: list[str] = []
         if node.kind == "date":
-            out.append("YYYY-MM-DD or today")
+            out.append(date_hint(self.date_order()))
         if node.spec.input == "weight":
             out.append("grams, or 3.4 kg, or 7 lb 6 oz")
+        elif node.spec.input == "volume":
+            out.append("mL, or 2 oz")
         elif node.spec.input == "weeks":
-            out.append("weeks, or 39+3")
+            out.append("weeks, or 39+2")
         if node.nullable and node.kind not in ("checkbox", "select"):
             out.append("Enter to skip if not known")
         if slot.key in self.session.state.previous:

@@ -24,6 +24,16 @@ class Flag:
     title: str
     text: str
     babies: tuple[str, ...]
+    kind: str = "urgent"  # the library entry's kind: "urgent" or "referral"
+    findings: tuple[str, ...] = ()  # the conditions that held, in the consultant's words
+
+    @property
+    def summary(self) -> str:
+        """One line for the consultant: how urgent, what was found, for whom."""
+        urgency = "URGENT" if self.kind == "urgent" else "same-day referral"
+        found = "; ".join(self.findings) or self.title
+        who = f" ({', '.join(self.babies)})" if self.babies else ""
+        return f"{urgency}{who}: {found}"
 
 
 def as_group(node: Any) -> Group:

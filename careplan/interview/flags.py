@@ -46,7 +46,7 @@ class Flags:
                 continue
             babies = [i for i, name in enumerate(names) if name in raised.babies] or list(range(len(names)))
             if self._answered(raised.reads, babies, walk.implied):
-                flags.append(Flag(raised.id, raised.title, raised.text, raised.babies))
+                flags.append(Flag(raised.id, raised.title, raised.text, raised.babies, raised.kind, raised.findings))
         return flags
 
     def _answered(self, reads: tuple[str, ...], babies: list[int], implied: dict[str, Any]) -> bool:
@@ -73,8 +73,8 @@ class Flags:
             self.session.known_flag_roots = self.session.background.hooks.flag_roots(kinds, entries)
         return self.session.known_flag_roots
 
-    def check_red_flags(self) -> None:
-        flags = self.current_flags(wait=False)
+    def check_red_flags(self, wait: bool = False) -> None:
+        flags = self.current_flags(wait=wait)
         self.session.flags_pending = flags is None
         if flags is None:
             return
@@ -84,13 +84,29 @@ class Flags:
                 self.show_flag(flag)
         for key, flag in self.session.flags.items():
             if key not in now:
-                self.session.console.say(f"✓ No longer flagged: {flag.title}", "ok")
+                self.session.console.say(f"✓ No longer flagged: {flag.summary}", "ok")
         self.session.flags = now
 
     def show_flag(self, flag: Flag) -> None:
+        """A new red flag, boxed, in clinical words; the plan item it adds is named (the parent's wording is in
+        the plan, not here)."""
         rule = "─" * (WIDTH - 2)
         self.session.console.say(f"┌{rule}", "alert")
-        self.session.console.say(f"│ RED FLAG: {flag.title}", "alert")
-        for line in textwrap.wrap(flag.text, WIDTH - 4):
+        for line in textwrap.wrap(f"RED FLAG, {flag.summary}", WIDTH - 4):
             self.session.console.say(f"│ {line}", "alert")
+        self.session.console.say(f"│ In the plan: {flag.title}", "alert")
         self.session.console.say(f"└{rule}", "alert")
+
+    def status_line(self) -> str | None:
+        """Shown above every question while red flags stand: how many, and the most urgent first."""
+        if not self.session.flags:
+            return None
+        flags = sorted(self.session.flags.values(), key=lambda f: f.kind != "urgent")
+        text = f"⚑ {len(flags)} red flag{'s' if len(flags) > 1 else ''}: " + " · ".join(f.summary for f in flags)
+        return text if len(text) <= WIDTH else text[: WIDTH - 1] + "…"
+
+    def show_on_resume(self) -> None:
+        """A resumed interview starts with the red flags its answers already raise (waiting for the rules)."""
+        if not self.session.answers or self.session.flags:
+            return
+        self.check_red_flags(wait=True)

@@ -25,6 +25,7 @@ class RedFlag:
     text: str
     babies: tuple[str, ...]  # the babies it is about (names), all of them when empty
     reads: tuple[str, ...]  # the intake values its conditions read ("baby.wet_diapers_24h", "consult.date", ...)
+    findings: tuple[str, ...] = ()  # for the consultant: the conditions that held ("lost over 10 percent (11.2)")
 
 
 class Hooks(Protocol):

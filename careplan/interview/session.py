@@ -60,8 +60,10 @@ from careplan.interview.review import Review
 from careplan.interview.terminal import (
     Hangup,
     default_output,
+    recover_terminal,
     require_terminal,
     resume_command,
+    running,
     signals,
 )
 
@@ -134,6 +136,7 @@ class Interview:
     # -- the flow -------------------------------------------------------------------------------------------
 
     def run(self) -> None:
+        self.flagging.show_on_resume()
         self.ask_until_done()
         self.state.phase = "review"
         self.state.position = "review"
@@ -316,8 +319,11 @@ def run_interview(
     console = console or TerminalConsole()
     today = today or date.today()
     started = clock()
-    if check_terminal and input is None:
+    on_terminal = check_terminal and input is None
+    if on_terminal:
         require_terminal()
+        for line in recover_terminal(resume):  # echo back on; where a killed interview's answers are
+            console.say(line, "warn")
     state = _start_state(output, resume, previous, render, practice, libraries, form, console)
     settings = (tuple(Path(p) for p in state.libraries), Path(state.practice) if state.practice else None)
     background = Background(hooks(*settings, state.render), state.render, warm_up)
@@ -335,7 +341,7 @@ def run_interview(
     interview.idle_gc = gc_was_enabled
     gc.disable()
     try:
-        with session, signals(check_terminal and input is None):
+        with session, signals(on_terminal), running(state.partial, on_terminal):
             interview.run()
     except (KeyboardInterrupt, EOFError) as exc:
         why = None

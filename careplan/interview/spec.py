@@ -40,7 +40,7 @@ class QuestionSpec(Strict):
     otherwise: Any = None
     default: Any = None
     default_from: str | None = None
-    input: Literal["weight", "weeks"] | None = None
+    input: Literal["weight", "volume", "weeks"] | None = None
     hint: str | None = None
     follow_up: Literal["fresh"] | None = None
     gate: dict[str, str] | None = None

@@ -473,7 +473,7 @@ INVALID = [
     ),
     pytest.param(_set("parent", TYPED_NAME), "parent", "valid dictionary", id="wrong-type-object"),
     pytest.param(_set("babies", {"name": TYPED_NAME}), "babies", "valid list", id="wrong-type-list"),
-    pytest.param(_set("consult.date", "16/03/2026"), "consult.date", "valid date", id="wrong-type-date"),
+    pytest.param(_set("consult.date", "16/03/2026"), "consult.date", "written as YYYY-MM-DD", id="wrong-type-date"),
     pytest.param(_set("lactation.ever_lactated", "maybe"), "lactation.ever_lactated", "'yes', 'no'", id="not-a-choice"),
     pytest.param(
         _set("babies.0.birth_weight_g", 9000),

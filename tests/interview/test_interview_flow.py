@@ -19,7 +19,7 @@ from careplan.intake import Intake
 from careplan.interview.hooks import RedFlag
 from careplan.interview.partial import load_partial
 from careplan.interview.session import InterviewInterrupted
-from careplan.interview.terminal import NoTerminal
+from careplan.interview.terminal import NoTerminal, resume_command
 from careplan.rules.library import Library
 from tests.conftest import ROOT
 from tests.helpers.interview_driver import (
@@ -88,8 +88,12 @@ def test_red_flags_show_the_moment_they_are_entered(tmp_path: Path, library: Lib
     expected = example(FAMILIES["newborn losing weight"])
     run = drive(script_for(expected), today=consult_day(expected), output=tmp_path / "i.json", library=library)
     screen = run.screen
-    weight_flag = screen.index("RED FLAG: Have Mateo Ejemplar weighed and seen by a doctor today")
-    diaper_flag = screen.index("RED FLAG: Get a doctor for Mateo Ejemplar now")
+    weight_flag = screen.index("In the plan: Have Mateo Ejemplar weighed and seen by a doctor today")
+    diaper_flag = screen.index("In the plan: Get a doctor for Mateo Ejemplar now")
+    # in the consultant's words: how urgent, for whom, and the findings with their numbers
+    assert "RED FLAG, URGENT (Mateo Ejemplar): lost over 10 percent" in screen[:weight_flag]
+    # while flags stand, every question carries the count
+    assert "⚑ 1 red flag: URGENT (Mateo Ejemplar)" in screen[weight_flag:diaper_flag]
     # the weight flag comes with the weight, before the feeding questions; the diaper flag with the diapers
     assert weight_flag < screen.index("Formula, donor or expressed milk") < diaper_flag
     assert diaper_flag < screen.index("── Lactation history ──")
@@ -165,7 +169,7 @@ def test_ctrl_c_saves_everything_and_resume_finishes(tmp_path: Path, library: Li
                   library=library)
     assert isinstance(first.error, InterviewInterrupted)
     assert first.error.exit_code == 130
-    assert first.error.lines[-1] == f"Interview saved to {partial}; resume with: careplan interview --resume {partial}"
+    assert first.error.lines[-1] == f"Interview saved to {partial}; resume with: {resume_command(partial)}"
     assert mode(partial) == 0o600
     assert not out.exists()
     saved = load_partial(partial)
@@ -242,6 +246,23 @@ def test_an_existing_intake_or_saved_interview_is_never_overwritten(tmp_path: Pa
     assert run.error is not None and "--resume" in str(run.error)
 
 
+def test_a_resumed_interview_shows_the_red_flags_it_already_has(tmp_path: Path, library: Library) -> None:
+    """The weight flag is raised with the weight; stopped at the next question (the feeding), the resumed interview
+    shows it again before asking on, and keeps it on the status line."""
+    expected = example(FAMILIES["newborn losing weight"])
+    script = script_for(expected)
+    cut = [k for k, _ in script].index("babies.0.feeding.milk")
+    partial = tmp_path / "intake.partial.json"
+    first = drive([*script[:cut], (RAW, CTRL_C)], today=consult_day(expected), output=tmp_path / "intake.json",
+                  library=library)
+    assert isinstance(first.error, InterviewInterrupted)
+    assert "RED FLAG, URGENT (Mateo Ejemplar): lost over 10 percent" in first.screen
+    second = drive(script[cut:], today=consult_day(expected), resume=partial, library=library)
+    assert second.error is None, second.screen
+    shown = second.screen.index("RED FLAG, URGENT (Mateo Ejemplar): lost over 10 percent")
+    assert shown < second.screen.index("⚑ 1 red flag") < second.screen.index("Formula, donor or expressed milk")
+
+
 def test_resume_refuses_a_file_that_is_not_a_saved_interview(tmp_path: Path) -> None:
     bad = tmp_path / "x.json"
     bad.write_text('{"consult": {}}', encoding="utf-8")
@@ -267,9 +288,9 @@ def test_review_edit_raises_then_clears_a_red_flag(tmp_path: Path, library: Libr
     run = drive([*script, *edits], today=consult_day(expected), output=tmp_path / "i.json", library=library)
     assert run.error is None, run.screen
     after_first_edit = run.screen.split("══ Review")[2]
-    assert "RED FLAG: Have Otis Sampleton weighed and seen by a doctor today" in run.screen.split("══ Review")[1]
+    assert "In the plan: Have Otis Sampleton weighed and seen by a doctor today" in run.screen.split("══ Review")[1]
     assert "Red flags now:" in after_first_edit
-    assert "No longer flagged: Have Otis Sampleton weighed" in after_first_edit
+    assert "No longer flagged: URGENT (Otis Sampleton)" in after_first_edit
     assert run.written["babies"][0]["current_weight_g"] == 4600
     assert run.result is not None and not run.result.plan.urgent()
 
@@ -350,7 +371,7 @@ FOLLOW_UP = [
     ("babies.0.feeding.feeds_per_24h", "9"),
     ("babies.0.wet_diapers_24h", "7"),
     ("babies.0.dirty_diapers_24h", "3"),
-    ("babies.0.dehydration_signs", []),
+    ("babies.0.dehydration_signs#gate", "none"),
     ("babies.0.stool_colour", "yellow"),
     ("babies.0.jaundice", "no"),
     ("babies.0.fever", "no"),

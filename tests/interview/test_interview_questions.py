@@ -195,7 +195,7 @@ def test_typed_answers(path: str, typed: str, value: object) -> None:
         ("babies.birth_weight_g", "7 lb 9", "write pounds and ounces as 7 lb 6 oz"),
         ("babies.wet_diapers_24h", "six", "must be a whole number"),
         ("consult.date", "2026-02-30", "is not a real date"),
-        ("consult.date", "16/03/2026", "must be a date such as 2026-03-16"),
+        ("consult.date", "16/03/2026", "is not a real date (read as month/day/year)"),
         ("parent.name", "", "an answer is needed here"),
         ("parent.email", "lena@", "is not a valid email address"),
         ("parent.phone", "call me", "is not in the expected form"),

@@ -157,6 +157,9 @@ FIRES = [
     case("R20", "refer-thyroid", {"health.medications": [{"name": "levothyroxine"}]}, name="levothyroxine"),
     case("R21", "refer-hormones-glandular", {"health.conditions": ["diabetes_type_2"]}, name="diabetes"),
     case("R21", "refer-hormones-glandular", {"health.igt_signs": ["tubular_or_cone_shaped"]}, name="igt-signs"),
+    case("R21", "check-other-condition", {"health.conditions": ["other"], "health.conditions_other": "Sjogren's"},
+         name="other-condition-named"),
+    case("R21", "check-other-condition", {"health.conditions": ["other"]}, name="other-condition-unnamed"),
     case("S12.1", "refer-theca-lutein-cyst", {"health.conditions": ["theca_lutein_cyst"]}, name="cyst"),
     case("S12.1", "refer-placenta-capsules", {"health.placenta_capsules": "yes"}, name="capsules"),
     case("S12.1", "refer-heavy-smoking-alcohol", {"health.smokes": "heavy"}, name="heavy-smoking"),
@@ -442,6 +445,7 @@ NOT_FIRES = [
     case("R19", "refer-retained-placenta", name="no-history"),
     case("R20", "refer-thyroid", {"health.conditions": ["hyperthyroidism"]}, name="hyperthyroid-goes-to-R21"),
     case("R21", "refer-hormones-glandular", {"health.bmi": 29.0}, name="bmi-29"),
+    case("R21", "check-other-condition", {"health.conditions": ["asthma"]}, name="no-other-condition"),
     case("S12.1", "refer-theca-lutein-cyst", name="no-cyst"),
     case("S12.1", "refer-placenta-capsules", {"health.placenta_capsules": "unknown"}, name="unknown"),
     case(

@@ -62,6 +62,7 @@ DERIVED_READS: dict[tuple[type[BaseModel], str], tuple[str, ...]] = {
     (Baby, "jaundice"): _JAUNDICE_READS,
     (Baby, "fever"): ("has_fever",),
     (Health, "breast_problems"): ("breast_problem_list",),
+    (Baby, "dehydration_signs"): ("dehydration_sign_list",),
 }
 
 #: Entries that need equipment, left out in an emergency setting (IFE2).
