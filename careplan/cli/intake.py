@@ -20,16 +20,19 @@ def validate(files: tuple[Path, ...]) -> None:
     Example: careplan validate intake_forms/relactation/examples/*.json
     """
     from careplan.intake import load_intake
+    from careplan.intake.consistency import contradictions
 
     failed = 0
     for path in files:
         try:
-            load_intake(path)
+            intake = load_intake(path)
         except CareplanError as exc:
             failed += 1
             echo_lines(exc.lines)
         else:
             click.echo(f"{path}: ok")
+            for line in contradictions(intake):
+                click.echo(f"{path}: note: these answers disagree: {line}")
     if failed:
         sys.exit(ExitStatus.PROBLEM)
 

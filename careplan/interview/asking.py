@@ -3,8 +3,10 @@ suggestions."""
 
 from __future__ import annotations
 
+import contextlib
 import time
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +40,14 @@ if TYPE_CHECKING:
 if TYPE_CHECKING:
     from careplan.interview.session import Interview
 
+
+class Jump:
+    pass
+
+
+#: The answer that means "open the section menu" (Ctrl-G, "go to").
+JUMP = Jump()
+
 #: A practice file is a page of settings (careplan.practice reads at most this much too).
 MAX_PRACTICE_BYTES = 256 * 1024
 
@@ -62,6 +72,8 @@ class Asking:
     def __init__(self, session: Interview) -> None:
         self.session = session
         self._preset: tuple[str | None] | None = None  # the practice's locale preset, once read
+        self.jumps = False  # Ctrl-G opens the section menu (while the questions are asked in order)
+        self.progress_for: str | None = None  # the slot whose progress line is on the screen
 
     def date_order(self) -> DateOrder:
         """How a numeric date is read: the practice's locale when its file sets one; otherwise the family's country
@@ -76,19 +88,30 @@ class Asking:
         return read_answer(node, typed, self.session.today, self.date_order())
 
     def heading(self, slot: Slot) -> None:
+        """The section's title when it changes, the item's (``Baby 1: Otis``) when it changes, and the progress
+        line once per question."""
         marker = (slot.section.id, slot.items)
-        if (
-            self.session.last_heading is not None
-            and self.session.last_heading[0] == slot.section.id
-            and self.session.last_heading == marker
-        ):
-            return
-        if self.session.last_heading is None or self.session.last_heading[0] != slot.section.id:
-            self.session.console.say("")
-            self.session.console.say(f"── {slot.section.title} ──", "section")
-        if slot.items and (self.session.last_heading is None or self.session.last_heading[1] != slot.items):
-            self.session.console.say(self.item_title(slot), "item")
-        self.session.last_heading = marker
+        if self.session.last_heading != marker:
+            if self.session.last_heading is None or self.session.last_heading[0] != slot.section.id:
+                self.session.console.say("")
+                self.session.console.say(f"── {slot.section.title} ──", "section")
+            if slot.items and (self.session.last_heading is None or self.session.last_heading[1] != slot.items):
+                self.session.console.say(self.item_title(slot), "item")
+            self.session.last_heading = marker
+            self.progress_for = None
+        if self.progress_for != slot.key:
+            line = self.progress(slot)
+            if line:
+                self.session.console.say(line, "help")
+            self.progress_for = slot.key
+
+    def progress(self, slot: Slot) -> str | None:
+        """``The baby · question 14 of about 76``: where this question is among those the answers so far would
+        ask (about: answers still to come open or close questions)."""
+        keys = [s.key for s in self.session.form.walk(self.session.answers).slots]
+        if slot.key not in keys:
+            return None
+        return f"{slot.section.title} · question {keys.index(slot.key) + 1} of about {len(keys)}"
 
     def item_title(self, slot: Slot) -> str:
         noun, index = slot.items[-1]
@@ -127,7 +150,8 @@ class Asking:
             if node.spec.help:
                 self.session.console.say(f"  {node.spec.help}", "help")
             choices = [questionary.Choice(labels[v], value=v) for v in ("some", "none", "unknown")]
-            default = current if current in labels else "unknown"
+            last = self.session.state.previous.get(slot.key)
+            default = current if current in labels else last if last in labels else "unknown"
             return self.prompt(self._select(self.message(slot, text), choices, default))
         node = as_question(node)
         if node.spec.help:
@@ -189,8 +213,8 @@ class Asking:
         typed = self.prompt(
             questionary.text(text, default=edit_text(node, default), validate=validate, instruction=instruction)
         )
-        if typed is BACK:
-            return BACK
+        if typed is BACK or typed is JUMP:
+            return typed
         answer = self.read(node, typed)
         self.show_read(node, str(typed), answer)
         return answer.value
@@ -253,6 +277,11 @@ class Asking:
 
     def suggested(self, slot: Slot, node: Question) -> Any:
         spec = node.spec
+        last = self.session.state.previous.get(slot.key, MISSING)
+        if last is not MISSING and (node.kind in ("select", "checkbox") or spec.input == "volume"):
+            # A follow-up asks again what changes over a course of care; how things were is the default (Enter
+            # keeps it). Measured values (weights, counts, dates) are never carried: the last one is a hint only.
+            return last
         if spec.default == "today" and node.kind == "date":
             return self.session.today.isoformat()
         if spec.default is not None:
@@ -267,6 +296,32 @@ class Asking:
         default = node.model_default
         return default
 
+    @contextlib.contextmanager
+    def jumping(self) -> Iterator[None]:
+        """Ctrl-G opens the section menu in the prompts asked inside (the questions in order, not the review's)."""
+        self.jumps = True
+        try:
+            yield
+        finally:
+            self.jumps = False
+
+    def choose_section(self, slot: Slot) -> str | None:
+        """The Ctrl-G menu: each section with questions, with how many are answered (``3) Health (5/14)``); the id
+        of the section chosen, or None for "Back to where I was" (Ctrl-B and Ctrl-G say that too)."""
+        import questionary
+
+        walk = self.session.form.walk(self.session.answers).slots
+        choices = []
+        for section in self.session.form.sections:
+            slots = [s for s in walk if s.section.id == section.id]
+            if slots:
+                done = sum(s.key in self.session.answers for s in slots)
+                here = ", now" if section.id == slot.section.id else ""
+                choices.append(questionary.Choice(f"{section.title} ({done}/{len(slots)}{here})", value=section.id))
+        choices.append(questionary.Choice("Back to where I was", value=""))
+        chosen = self.prompt(self._select("Go to which section?", choices, ""))
+        return chosen if isinstance(chosen, str) and chosen else None
+
     def prompt(self, question: Any) -> Any:
         from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
 
@@ -275,6 +330,12 @@ class Asking:
         @bindings.add("c-b", eager=True)
         def _back(event: Any) -> None:
             event.app.exit(result=BACK)
+
+        if self.jumps:
+
+            @bindings.add("c-g", eager=True)
+            def _jump(event: Any) -> None:
+                event.app.exit(result=JUMP)
 
         app = question.application
         app.key_bindings = merge_key_bindings([app.key_bindings, bindings]) if app.key_bindings else bindings

@@ -222,9 +222,26 @@ class Form:
                     result.implied[dotted(prefix + node.rel)] = node.otherwise
                 continue
             if isinstance(node, Question):
+                if self._same_as(node, prefix, answers, result):
+                    continue
                 yield from self._walk_question(node, prefix, items, answers)
             else:
                 yield from self._walk_group(node, prefix, items, answers, result)
+
+    def _same_as(self, node: Question, prefix: Path_, answers: dict[str, Any], result: Walk) -> bool:
+        """A question with ``same_as`` is not asked while the answer it repeats is known (a follow-up's progress
+        record for this visit takes the weight and diapers just given): its value is implied. An answer already
+        given to it (typed, or carried over from an earlier visit) is kept and asked as usual."""
+        if not node.spec.same_as:
+            return False
+        key = dotted(prefix + node.rel)
+        if key in answers:
+            return False
+        value = self.value_at(self.resolve_template(node.spec.same_as, prefix, answers), answers, result.implied)
+        if value is MISSING or value is None:
+            return False
+        result.implied[key] = value
+        return True
 
     def _walk_question(
         self, node: Question, prefix: Path_, items: tuple[tuple[str, int], ...], answers: dict[str, Any]

@@ -151,6 +151,8 @@ class Loader:
             self._legal(adapter, spec.default, where, "default")
         if spec.default_from is not None:
             self._check_path(spec.default_from, scope, where)
+        if spec.same_as is not None:
+            self._check_path(spec.same_as, scope, where)
         when = self.conditions(spec.when, scope, where)
         self.order += 1
         question = Question(

@@ -4,7 +4,7 @@ One public function, :func:`run_interview`. The questions are data (:mod:`carepl
 ``intake_forms/relactation/questions.yaml``); every type, range and message comes from the intake model. What it does:
 
 * Each answer is checked as it is typed, against its field and against the answers so far (dates in order), and
-  the model's message is shown in plain words. Ctrl-B goes back one question.
+  the model's message is shown in plain words. Ctrl-B goes back one question; Ctrl-G goes to any section and back.
 * Every answer is saved at once to a partial file (atomically, mode 0600). Ctrl-C, a closed terminal or a crash
   loses nothing: :class:`InterviewInterrupted` (exit 130) says where the file is, and ``--resume`` continues.
 * Red flags (urgent items and same-day referrals) are shown the moment the answers raise them.
@@ -15,6 +15,9 @@ One public function, :func:`run_interview`. The questions are data (:mod:`carepl
 
 Prompts use prompt_toolkit's current app session, so tests drive the interview through a pipe input
 (``input=``/``output=``); messages go to ``console``.
+
+Long on purpose: the order questions are asked in (back, jumps to a section), the checks and the one entry point
+where every way the interview can stop becomes a saved file all work on one session's state.
 """
 
 from __future__ import annotations
@@ -35,8 +38,9 @@ from pydantic import ValidationError
 from careplan._io import write_private
 from careplan.errors import CareplanError, Interrupted, field_path
 from careplan.intake import Intake, load_intake
+from careplan.intake.consistency import contradictions
 from careplan.interview.answers import plain_message
-from careplan.interview.asking import Asking
+from careplan.interview.asking import JUMP, Asking
 from careplan.interview.background import Background, Draft
 from careplan.interview.common import BACK, Flag
 from careplan.interview.console import Console, TerminalConsole
@@ -141,22 +145,63 @@ class Interview:
         self.state.phase = "review"
         self.state.position = "review"
         self.save()
+        self.show_contradictions()
         self.reviewer.review()
 
+    def show_contradictions(self) -> None:
+        """Answers that disagree with one another (not errors: both may be meant), shown before the review."""
+        with contextlib.suppress(ValidationError):  # the review lists what stops the intake from validating
+            for line in contradictions(Intake.model_validate(build_data(self.form, self.answers))):
+                self.console.say(f"Check before saving, these answers disagree: {line}", "warn")
+
     def ask_until_done(self) -> None:
+        """Ask the questions in order until none is left. Ctrl-B goes back one question. Ctrl-G opens the section
+        menu: the section chosen is asked from its first question, each answer the default (Enter keeps it), then
+        the interview goes back to where the consultant was, or on to the first unanswered question."""
+        jumped: tuple[str, list[str], Slot] | None = None  # the section jumped to, its slots asked, where we were
         slot = self.form.next_slot(self.answers)
-        while slot is not None:
-            self.state.position = slot.key
-            outcome = self.asker.ask(slot)
-            if outcome is BACK:
-                earlier = self.slot_before(slot)
-                if earlier is None:
-                    self.console.say("This is the first question.", "help")
+        with self.asker.jumping():
+            while slot is not None:
+                self.state.position = slot.key
+                outcome = self.asker.ask(slot)
+                if outcome is JUMP:
+                    section = self.asker.choose_section(slot)
+                    if section is not None:
+                        jumped = (section, [], jumped[2] if jumped else slot)
+                        slot, jumped = self.next_after_jump(jumped)
                     continue
-                slot = earlier
-                continue
-            self.record(slot, outcome)
-            slot = self.form.next_slot(self.answers)
+                if outcome is BACK:
+                    earlier = self.slot_before(slot)
+                    if earlier is None:
+                        self.console.say("This is the first question.", "help")
+                        continue
+                    slot = earlier
+                    continue
+                self.record(slot, outcome)
+                if jumped is None:
+                    slot = self.form.next_slot(self.answers)
+                else:
+                    jumped[1].append(slot.key)
+                    slot, jumped = self.next_after_jump(jumped)
+
+    def next_after_jump(
+        self, jumped: tuple[str, list[str], Slot]
+    ) -> tuple[Slot | None, tuple[str, list[str], Slot] | None]:
+        """The jumped-to section's next question not yet asked in it; once there is none, the question that was on
+        the screen when the menu opened (if it was answered then and is still asked, and nothing before it needs
+        an answer), else the first unanswered question. With the jump (None once it is over)."""
+        section, asked, was = jumped
+        slots = self.form.walk(self.answers).slots
+        rest = [s for s in slots if s.section.id == section and s.key not in asked]
+        if rest:
+            return rest[0], jumped
+        first = self.form.next_slot(self.answers)
+        keys = [s.key for s in slots]
+        if was.key in asked or was.key not in keys:
+            return first, None
+        if first is not None and keys.index(first.key) < keys.index(was.key):
+            return first, None
+        return slots[keys.index(was.key)], None
 
     def slot_before(self, slot: Slot) -> Slot | None:
         slots = self.form.walk(self.answers).slots
@@ -335,8 +380,8 @@ def run_interview(
         from prompt_toolkit.application import create_app_session
 
         session = create_app_session(input=input, output=output_device)
-    console.say(f"Answers are saved as you go to {state.partial}. Ctrl-B goes back; Ctrl-C stops (nothing is lost).",
-                "help")
+    console.say(f"Answers are saved as you go to {state.partial}. Ctrl-B goes back; Ctrl-G goes to any section "
+                "and back; Ctrl-C stops (nothing is lost).", "help")
     gc_was_enabled = gc.isenabled()
     interview.idle_gc = gc_was_enabled
     gc.disable()

@@ -40,6 +40,7 @@ class QuestionSpec(Strict):
     otherwise: Any = None
     default: Any = None
     default_from: str | None = None
+    same_as: str | None = None
     input: Literal["weight", "volume", "weeks"] | None = None
     hint: str | None = None
     follow_up: Literal["fresh"] | None = None

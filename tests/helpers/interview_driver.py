@@ -41,6 +41,7 @@ ENTER = "\r"
 SPACE = " "
 CTRL_B = "\x02"
 CTRL_C = "\x03"
+CTRL_G = "\x07"  # "go to": the section menu
 CTRL_U = "\x15"
 SHORTCUTS = InquirerControl.SHORTCUT_KEYS
 KEEP = object()
@@ -53,10 +54,19 @@ def node_for(form: Form, key: str) -> Question | Group:
     return form.by_path[tuple(p for p in base.split(".") if not p.isdigit())]
 
 
+@dataclass(frozen=True)
+class Keys:
+    """An answer given as exact keystrokes (a tick list whose defaults come from the last visit)."""
+
+    keys: str
+
+
 def keys_for(form: Form, key: str, answer: Any, ticked: Iterable[Any] = ()) -> str:
     """The keystrokes that give ``answer`` to the question in slot ``key``."""
     if key == RAW:
         return str(answer)
+    if isinstance(answer, Keys):
+        return answer.keys
     if key == REVIEW:  # the review prompt: a number, d+number, or "" to save
         return CTRL_U + str(answer) + ENTER
     if answer is KEEP:
@@ -92,6 +102,15 @@ def keys_for(form: Form, key: str, answer: Any, ticked: Iterable[Any] = ()) -> s
 
 def keys(form: Form, script: Sequence[tuple[str, Any]]) -> str:
     return "".join(keys_for(form, key, answer) for key, answer in script)
+
+
+def go_to(form: Form, answers: dict[str, Any], section: str | None) -> str:
+    """Ctrl-G, then the menu number of this section (None: "Back to where I was"), with these answers given so
+    far (the menu lists the sections that have questions for them)."""
+    slots = form.walk(answers).slots
+    listed = [s.id for s in form.sections if any(slot.section.id == s.id for slot in slots)]
+    index = len(listed) if section is None else listed.index(section)
+    return CTRL_G + SHORTCUTS[index] + ENTER
 
 
 def asked_keys(script: Sequence[tuple[str, Any]]) -> list[str]:

@@ -26,9 +26,12 @@ from tests.helpers.interview_driver import (
     CTRL_B,
     CTRL_C,
     CTRL_U,
+    ENTER,
     KEEP,
     RAW,
     REVIEW,
+    SPACE,
+    Keys,
     asked_keys,
     drive,
     normalised,
@@ -366,9 +369,13 @@ FOLLOW_UP = [
     ("consult.date", "2026-03-30"),
     ("babies.0.weighed_on", "2026-03-30"),
     ("babies.0.current_weight_g", "5100"),
-    ("babies.0.feeding.milk", ["direct_breastfeeding", "formula"]),
+    # the last visit's answer (formula) comes ticked: tick breastfeeding (the first choice) too
+    ("babies.0.feeding.milk", Keys(SPACE + ENTER)),
     ("babies.0.feeding.supplement_ml_per_24h", "500"),
+    ("babies.0.feeding.methods", "\x1b"),  # asked again, last visit's answer (bottle) the default: kept
     ("babies.0.feeding.feeds_per_24h", "9"),
+    ("babies.0.latches", "\x1b"),
+    ("babies.0.concerns", "\x1b"),
     ("babies.0.wet_diapers_24h", "7"),
     ("babies.0.dirty_diapers_24h", "3"),
     ("babies.0.dehydration_signs#gate", "none"),
@@ -380,14 +387,12 @@ FOLLOW_UP = [
     ("lactation.current_output", "some"),
     ("health.breast_problems#gate", "none"),
     ("health.fever", "no"),
+    ("situation.bedsharing", "\x1b"),
     ("goals.reduce_supplement", "yes"),
-    ("progress.0.date", "\x1b"),  # placeholder, replaced below: take the suggested date (the consult date)
+    ("goals.herbs_taken", "\x1b"),
+    # this visit's record: its date, supplement, weight and diapers are the answers just given, not asked twice
     ("progress.0.milk_removal_sessions_per_24h", "8"),
     ("progress.0.expressed_ml_per_24h", "120"),
-    ("progress.0.supplement_ml_per_24h", "\x1b"),  # suggested: this visit's supplement (500)
-    ("progress.0.baby_weight_g", "\x1b"),  # suggested: this visit's weight (5100)
-    ("progress.0.wet_diapers_24h", "\x1b"),
-    ("progress.0.dirty_diapers_24h", "\x1b"),
     ("progress#add.1", False),
     ("consult.assessment", "Otis fed at the breast for ten minutes today."),
     ("consult.next_visit", "2026-04-13"),
@@ -418,6 +423,10 @@ def test_follow_up_from_the_last_intake(tmp_path: Path, library: Library) -> Non
     baby = written["babies"][0]
     assert baby["earlier_weights"] == [{"date": "2026-03-16", "grams": 4550}]  # last visit's weight
     assert (baby["current_weight_g"], baby["weighed_on"]) == (5100, "2026-03-30")
+    # asked again with the last visit's answer as the default; Enter kept it, and the new tick was added
+    assert (baby["feeding"]["methods"], baby["latches"], baby["concerns"]) == (["bottle"], "yes", ["tongue_tie"])
+    assert sorted(baby["feeding"]["milk"]) == ["direct_breastfeeding", "formula"]
+    assert "these answers disagree" not in run.screen
     assert written["progress"] == [
         {"date": "2026-03-30", "baby": 1, "milk_removal_sessions_per_24h": 8, "expressed_ml_per_24h": 120.0,
          "supplement_ml_per_24h": 500.0, "baby_weight_g": 5100, "wet_diapers_24h": 7, "dirty_diapers_24h": 3}
@@ -426,6 +435,20 @@ def test_follow_up_from_the_last_intake(tmp_path: Path, library: Library) -> Non
     for part in ("parent", "health", "goals", "situation"):
         assert normalised(written)[part] == normalised(first)[part]
     assert "Review" in run.screen
+
+
+def test_answers_that_disagree_are_shown_before_saving(tmp_path: Path, library: Library) -> None:
+    """At a follow-up the baby is now fed at the breast, but 'latches' is answered no: shown before the review."""
+    previous = tmp_path / "first-visit.json"
+    previous.write_text(json.dumps(example(FAMILIES["term baby, recent weaning"])), encoding="utf-8")
+    script = [(key, "no" if key == "babies.0.latches" else answer) for key, answer in follow_up_script()]
+    run = drive([*script, (REVIEW, ""), (RAW, "y")], today=date(2026, 3, 30), output=tmp_path / "f.json",
+                previous=previous, library=library)
+    assert run.error is None, run.screen
+    line = "Check before saving, these answers disagree: babies[1]: feeding.milk says fed at the breast, but latches"
+    assert line in run.screen
+    assert run.screen.index(line) < run.screen.index("Review")
+    assert run.written["babies"][0]["latches"] == "no", "both answers are kept when the consultant saves"
 
 
 def test_follow_up_from_an_unreadable_file_is_one_clear_line(tmp_path: Path) -> None:
