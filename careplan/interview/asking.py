@@ -29,6 +29,7 @@ from careplan.interview.form import GATE_LABELS, Group, Question, Slot, dotted
 from careplan.interview.partial import (
     build_data,
     get_path,
+    remember_unit,
 )
 from careplan.interview.terminal import (
     collect_when_idle,
@@ -217,6 +218,7 @@ class Asking:
             return typed
         answer = self.read(node, typed)
         self.show_read(node, str(typed), answer)
+        remember_unit(self.session.state, slot.key, answer.unit)
         return answer.value
 
     def show_read(self, node: Question, typed: str, answer: Typed) -> None:

@@ -25,6 +25,7 @@ from pydantic import BaseModel
 from careplan._io import write_private
 from careplan.errors import InputError, submodel
 from careplan.intake import Intake
+from careplan.interview.answers import Unit
 from careplan.interview.fields import MISSING
 from careplan.interview.form import Form, Group, Path_, Question, dotted, split_key
 
@@ -33,6 +34,8 @@ PARTIAL_VERSION = 1
 MAX_PARTIAL_BYTES = 2 * 1024 * 1024
 _RECORD_ID = re.compile(r"[0-9a-f]{32}")
 PLACEHOLDER_TEXT = "?"
+#: The units an amount may have been typed in (State.units' values).
+UNITS: tuple[Unit, ...] = typing.get_args(Unit)
 
 
 @dataclass
@@ -50,6 +53,11 @@ class State:
     position: str | None = None
     #: The intake's record id, made once when the interview starts (a follow-up is a new record).
     record_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    #: The unit each amount was typed in (answer key -> "g", "kg", "lb", "ml" or "oz"), to show it back so.
+    units: dict[str, str] = field(default_factory=dict)
+    #: Answers to questions that no longer apply after a change (answer key -> value), put back if they apply
+    #: again; kept until the intake is saved (see :func:`prune_keeping`).
+    hidden: dict[str, Any] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -257,6 +265,8 @@ def save_partial(state: State) -> None:
         "answers": state.answers,
         "previous": state.previous,
         "record_id": state.record_id,
+        "units": state.units,
+        "hidden": state.hidden,
     }
     write_private(state.partial, json.dumps(document, indent=1, ensure_ascii=False).encode("utf-8"))
 
@@ -281,6 +291,7 @@ def load_partial(path: Path) -> State:
     if not isinstance(answers, dict) or not isinstance(document.get("output"), str):
         raise InputError([f"{label}: the saved interview is damaged"])
     previous = document.get("previous")
+    units, hidden = document.get("units"), document.get("hidden")  # optional: older files have neither
     return State(
         answers=answers,
         output=Path(document["output"]),
@@ -292,6 +303,8 @@ def load_partial(path: Path) -> State:
         phase=str(document.get("phase") or "asking"),
         position=document.get("position") if isinstance(document.get("position"), str) else None,
         **({"record_id": document["record_id"]} if _RECORD_ID.fullmatch(str(document.get("record_id"))) else {}),
+        units={str(k): v for k, v in units.items() if v in UNITS} if isinstance(units, dict) else {},
+        hidden={str(k): v for k, v in hidden.items()} if isinstance(hidden, dict) else {},
     )
 
 
@@ -319,3 +332,63 @@ def revalidate(form: Form, answers: dict[str, Any]) -> tuple[dict[str, Any], int
             dropped += 1
     pruned = form.prune(kept)
     return pruned, dropped + len(kept) - len(pruned)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Units typed, and answers hidden by a change
+# --------------------------------------------------------------------------------------------------------------
+
+
+def remember_unit(state: State, key: str, unit: str | None) -> None:
+    """Keep the unit an answer was typed in (``read_answer(...).unit``), to show it back so; an answer with no unit
+    (not an amount, or skipped) forgets any unit typed before."""
+    if unit in UNITS:
+        state.units[key] = unit
+    else:
+        state.units.pop(key, None)
+
+
+def unit_for(state: State, key: str) -> Unit | None:
+    """The unit the answer in this slot was typed in, if known (for :func:`careplan.interview.answers.show_value`)."""
+    unit = state.units.get(key)
+    return next((u for u in UNITS if u == unit), None)
+
+
+def _still_fits(form: Form, key: str, value: Any) -> bool:
+    """Whether a kept answer is still one the question takes (the question file or careplan may have changed)."""
+    base, marker, _ = split_key(key)
+    node = form.by_path.get(tuple(p for p in base.split(".") if not p.isdigit()))
+    if marker == "gate":
+        return value in ("some", "none", "unknown") and node is not None
+    if marker == "add":
+        return isinstance(value, bool) and isinstance(node, Group)
+    if not isinstance(node, Question):
+        return False
+    try:
+        return bool(node.adapter.dump_python(node.adapter.validate_python(value), mode="json") == value)
+    except ValueError:
+        return False
+
+
+def prune_keeping(
+    form: Form, answers: dict[str, Any], hidden: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """:meth:`Form.prune`, keeping what it drops: the answers to questions that no longer apply go to ``hidden``,
+    and hidden answers whose questions apply again (a choice changed and changed back) come back, with whatever
+    depends on them. Returns the new (answers, hidden); neither argument is changed. An answer given since wins
+    over a hidden one for the same question."""
+    kept = {k: v for k, v in hidden.items() if k not in answers}
+    current = dict(answers)
+    for _ in range(len(kept) + 2):  # each round puts back at least one answer, or it is the last
+        pruned = form.prune(current)
+        kept.update((k, v) for k, v in current.items() if k not in pruned)
+        reachable = {slot.key for slot in form.walk(pruned).slots}
+        back = {k: v for k, v in kept.items() if k in reachable and k not in pruned and _still_fits(form, k, v)}
+        for key in back:
+            del kept[key]
+        current = {**pruned, **back}
+        if not back:
+            return pruned, kept
+    pruned = form.prune(current)
+    kept.update((k, v) for k, v in current.items() if k not in pruned)
+    return pruned, kept

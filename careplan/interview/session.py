@@ -57,6 +57,7 @@ from careplan.interview.partial import (
     load_partial,
     partial_path_for,
     provisional,
+    prune_keeping,
     revalidate,
     save_partial,
 )
@@ -215,7 +216,7 @@ class Interview:
     def record(self, slot: Slot, value: Any) -> None:
         others = self.conflicts(slot, value)[1] if slot.kind == "field" else []
         self.answers[slot.key] = value
-        self.state.answers = self.form.prune(self.answers)
+        self.state.answers, self.state.hidden = prune_keeping(self.form, self.answers, self.state.hidden)
         self.asked.append(slot.key)
         self.state.position = None
         self.save()
