@@ -235,6 +235,12 @@ def follow_up_answers(form: Form, previous: Intake) -> tuple[dict[str, Any], dic
         node = form.by_path.get(tuple(p for p in base.split(".") if not p.isdigit()))
         if marker in (None, "gate") and isinstance(node, Question) and node.spec.follow_up == "fresh":
             fresh[key] = answers.pop(key)
+        elif isinstance(node, Group) and node.spec.follow_up == "fresh" and (
+            marker == "gate" or (marker == "add" and answers[key] is False)
+        ):
+            # a list that changes between visits (medicines): "any?" and "another?" are asked again; the items
+            # carried over stay, each asking again what the list marks fresh (taking it now, or stopped?)
+            fresh[key] = answers.pop(key)
     progress = form.by_path.get(("progress",))
     if isinstance(progress, Group):
         count = len(data.get("progress") or [])

@@ -57,6 +57,7 @@ class GroupSpec(Strict):
     help: str | None = None
     when: When = None
     choices: dict[str, str] | None = None
+    follow_up: Literal["fresh"] | None = None
     questions: list[QuestionSpec | GroupSpec]
 
 

@@ -385,6 +385,7 @@ FOLLOW_UP = [
     ("babies.0.vomiting", "no"),
     ("lactation.last_milk_removal", "today"),
     ("lactation.current_output", "some"),
+    ("health.medications#gate", "\x1b"),  # asked again: the last visit's "none" is the default
     ("health.breast_problems#gate", "none"),
     ("health.fever", "no"),
     ("situation.bedsharing", "\x1b"),
