@@ -14,7 +14,7 @@ A journal article (a DOI, or a volume-and-page locator) takes "Journal. Year;loc
 from __future__ import annotations
 
 import re
-from typing import Annotated, Protocol
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -24,53 +24,19 @@ MAX_AUTHORS = 6
 _JOURNAL_LOCATOR = re.compile(r"^\d")
 
 
-class Work(Protocol):
-    """The parts of a work (read-only: a library Source is frozen)."""
-
-    @property
-    def authors(self) -> list[str]: ...
-
-    @property
-    def et_al(self) -> bool: ...
-
-    @property
-    def year(self) -> int | None: ...
-
-    @property
-    def title(self) -> str | None: ...
-
-    @property
-    def container(self) -> str | None: ...
-
-    @property
-    def locator(self) -> str | None: ...
-
-    @property
-    def doi(self) -> str | None: ...
-
-    @property
-    def pmid(self) -> str | None: ...
-
-    @property
-    def pmcid(self) -> str | None: ...
-
-    @property
-    def url(self) -> str | None: ...
-
-
 def _sentence(text: str) -> str:
     """``text`` ending in one full stop (titles may end in '?' or '!', which stay)."""
     text = text.strip()
     return text if text.endswith((".", "?", "!")) else f"{text}."
 
 
-def is_article(work: Work) -> bool:
+def is_article(work: Source) -> bool:
     """A journal's: a DOI, or a volume-and-page locator ("65(2):236-42"). A PubMed ID alone is not enough:
     PubMed indexes LactMed's pages too."""
     return bool(work.doi or (work.locator and _JOURNAL_LOCATOR.match(work.locator)))
 
 
-def citation(work: Work) -> str:
+def citation(work: Source) -> str:
     """The entry's text, without the address (see :func:`link`)."""
     parts: list[str] = []
     names = work.authors[:MAX_AUTHORS]
@@ -99,7 +65,7 @@ def citation(work: Work) -> str:
     return " ".join(parts)
 
 
-def link(work: Work) -> tuple[str, str] | None:
+def link(work: Source) -> tuple[str, str] | None:
     """(address, the text printed for it): the DOI, else the page's address, else the PubMed record."""
     if work.doi:
         return f"https://doi.org/{work.doi}", f"doi:{work.doi}"
