@@ -25,7 +25,7 @@ from careplan.interview.answers import (
 )
 from careplan.interview.common import BACK, as_group, as_question
 from careplan.interview.fields import MISSING
-from careplan.interview.form import GATE_LABELS, Group, Question, Slot, dotted
+from careplan.interview.form import GATE_LABELS, Group, Question, Screen, Slot, dotted
 from careplan.interview.partial import (
     build_data,
     get_path,
@@ -146,7 +146,8 @@ class Asking:
             add_default = current if isinstance(current, bool) else False
             return self.prompt(questionary.confirm(self.message(slot, text), default=add_default))
         if slot.kind == "gate":
-            labels = {**GATE_LABELS, **((node.spec.choices if isinstance(node, Group) else node.spec.gate) or {})}
+            own = node.spec.choices if isinstance(node, Group) else as_question(node).spec.gate
+            labels = {**GATE_LABELS, **(own or {})}
             text = node.spec.ask if node.spec.ask else ""
             if node.spec.help:
                 self.session.console.say(f"  {node.spec.help}", "help")
@@ -154,6 +155,8 @@ class Asking:
             last = self.session.state.previous.get(slot.key)
             default = current if current in labels else last if last in labels else "unknown"
             return self.prompt(self._select(self.message(slot, text), choices, default))
+        if slot.kind == "screen" and isinstance(node, Screen):
+            return self.ask_screen(slot, node, current)
         node = as_question(node)
         if node.spec.help:
             self.session.console.say(f"  {node.spec.help}", "help")
@@ -179,6 +182,29 @@ class Asking:
         if node.kind == "confirm":
             return self.prompt(questionary.confirm(text, default=bool(default) if default is not MISSING else False))
         return self.ask_text(slot, node, text, default, hints)
+
+    def ask_screen(self, slot: Slot, screen: Screen, current: Any) -> Any:
+        """A screen: one tick list for several questions ("None of these" first; "Ask one by one" last). A
+        follow-up ticks what the last visit found, to change."""
+        import questionary
+
+        if screen.spec.help:
+            self.session.console.say(f"  {screen.spec.help}", "help")
+        last = self.session.state.previous.get(slot.key)
+        ticked = current if isinstance(current, list) else last if isinstance(last, list) else []
+        choices = [questionary.Choice(label, value=value, checked=value in ticked) for value, label in screen.menu()]
+
+        def validate(picked: list[str]) -> bool | str:
+            return screen.problem(picked) or True
+
+        return self.prompt(
+            questionary.checkbox(
+                self.message(slot, screen.spec.ask),
+                choices=choices,
+                validate=validate,
+                instruction="(space to tick, Enter when done)",
+            )
+        )
 
     def _select(self, text: str, choices: list[Any], default: Any, hints: list[str] | None = None) -> Any:
         import questionary

@@ -27,8 +27,18 @@ from careplan.interview.fields import (
     resolve_through_lists,
     unwrap_optional,
 )
-from careplan.interview.form import GATE_VALUES, Condition, Form, FormError, Group, Question, Section
-from careplan.interview.spec import ConditionSpec, FormSpec, GroupSpec, QuestionSpec, When
+from careplan.interview.form import (
+    GATE_VALUES,
+    Condition,
+    Form,
+    FormError,
+    Group,
+    Question,
+    Screen,
+    ScreenItem,
+    Section,
+)
+from careplan.interview.spec import ConditionSpec, FormSpec, GroupSpec, QuestionSpec, ScreenSpec, When
 
 DEFAULT_PLAN_TYPE = "relactation"
 
@@ -57,7 +67,7 @@ class Loader:
         self.source = source
         self.problems: list[str] = []
         self.order = 0
-        self.by_path: dict[tuple[str, ...], Question | Group] = {}
+        self.by_path: dict[tuple[str, ...], Question | Group | Screen] = {}
 
     def problem(self, where: str, message: str) -> None:
         self.problems.append(f"{self.source.name}: {where}: {message}")
@@ -84,18 +94,96 @@ class Loader:
         )
 
     def nodes(
-        self, specs: list[QuestionSpec | GroupSpec], section: Section, scope: Scope, where: str
-    ) -> list[Question | Group]:
-        out: list[Question | Group] = []
+        self, specs: list[QuestionSpec | ScreenSpec | GroupSpec], section: Section, scope: Scope, where: str
+    ) -> list[Question | Group | Screen]:
+        out: list[Question | Group | Screen] = []
         for spec in specs:
-            node: Question | Group | None
+            node: Question | Group | Screen | None
             if isinstance(spec, GroupSpec):
                 node = self.group(spec, section, scope, where)
+            elif isinstance(spec, ScreenSpec):
+                node = self.screen(spec, section, scope, where)
             else:
+                if spec.screened is not None:
+                    self.problem(f"{where} › {spec.field}", "`screened` is only for the questions of a screen")
                 node = self.question(spec, section, scope, where)
             if node is not None:
                 out.append(node)
         return out
+
+    def screen(self, spec: ScreenSpec, section: Section, scope: Scope, where: str) -> Screen | None:
+        """A screen: its questions are checked as any others, each with the values `none` and `unknown` give it;
+        each tick sets only questions of the screen, to values they take."""
+        where = f"{where} › screen {spec.screen}"
+        rel = tuple(spec.screen.split("."))
+        try:
+            resolve(scope.model, rel)
+            taken = True
+        except KeyError:
+            taken = scope.rel_root + rel in self.by_path
+        if taken:
+            self.problem(where, f"'{spec.screen}' is already a field; name the screen otherwise")
+            return None
+        for needed in ("none", "unknown", "each"):
+            if needed not in spec.specials:
+                self.problem(where, f"specials needs a label for '{needed}'")
+        when = self.conditions(spec.when, scope, where)
+        self.order += 1
+        order = self.order
+        nodes: list[Question | Group] = []
+        for inner_spec in spec.questions:
+            node = (
+                self.group(inner_spec, section, scope, where)
+                if isinstance(inner_spec, GroupSpec)
+                else self.question(inner_spec, section, scope, where)
+            )
+            if node is not None:
+                nodes.append(node)
+        by_field = {".".join(n.rel): n for n in nodes}
+        named = {name for item in spec.items for name in item.set}
+        for node in nodes:
+            inner = f"{where} › {'.'.join(node.rel)}"
+            if node.when and (".".join(node.rel) in named or (isinstance(node, Question) and node.spec.screened)):
+                self.problem(inner, "a screen's question is asked when the screen says so: it takes no `when`")
+            screened = node.spec.screened if isinstance(node, Question) else None
+            if screened is None or not isinstance(node, Question):
+                if ".".join(node.rel) in named and not (
+                    (isinstance(node, Question) and node.gated) or (isinstance(node, Group) and node.nullable)
+                ):
+                    self.problem(inner, "a question a tick sets needs `screened` values for none and unknown")
+                continue
+            if "none" not in screened or "unknown" not in screened:
+                self.problem(inner, "a screen's question needs `screened` values for none and unknown")
+            for answer, value in screened.items():
+                if value is None and (node.nullable or node.gated):
+                    continue
+                self._legal(node.adapter, value, inner, f"screened {answer}")
+        items: list[ScreenItem] = []
+        for item in spec.items:
+            sets: dict[tuple[str, ...], Any] = {}
+            for name, value in item.set.items():
+                member = by_field.get(name)
+                if member is None:
+                    self.problem(f"{where} › {item.id}", f"'{name}' is not one of the screen's questions")
+                    continue
+                if isinstance(member, Group) or member.spec.screened is None:
+                    if value != "some":
+                        self.problem(f"{where} › {item.id}", f"a tick on the list '{name}' sets it to 'some'")
+                elif member.kind == "checkbox":
+                    if value not in [v for v, _ in member.choices]:
+                        self.problem(f"{where} › {item.id}", f"'{value}' is not one of {name}'s values")
+                else:
+                    self._legal(member.adapter, value, f"{where} › {item.id}", "value")
+                sets[member.rel] = value
+            if item.id in ("none", "unknown", "declined", "each") or item.id in {i.id for i in items}:
+                self.problem(f"{where} › {item.id}", "the item id is used twice or is a special answer")
+            items.append(ScreenItem(item.id, item.label, sets))
+        screen = Screen(
+            spec=spec, section=section, rel=rel, items=items, nodes=nodes, when=when, order=order,
+            full=scope.rel_root + rel,
+        )
+        self.by_path[scope.rel_root + rel] = screen
+        return screen
 
     def _field(self, scope: Scope, name: str, where: str) -> tuple[tuple[str, ...], type[BaseModel], FieldInfo] | None:
         rel = tuple(name.split("."))
@@ -257,6 +345,9 @@ class Loader:
             known = full in all_field_paths()
             self.problem(where, "only a field asked before this question can be a condition" if known else
                          f"'{spec.field}' is not a field")
+            return None
+        if isinstance(node, Screen):
+            self.problem(where, "a screen is not a field: name one of its questions")
             return None
         op = next(n for n in ("is_", "is_not", "includes_any", "more_than") if getattr(spec, n) is not None)
         values: list[Any] = []

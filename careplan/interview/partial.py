@@ -27,7 +27,7 @@ from careplan.errors import InputError, submodel
 from careplan.intake import Intake
 from careplan.interview.answers import Unit
 from careplan.interview.fields import MISSING
-from careplan.interview.form import Form, Group, Path_, Question, dotted, split_key
+from careplan.interview.form import Form, Group, Path_, Question, Screen, dotted, split_key
 
 PARTIAL_FORMAT = "careplan-interview-partial"
 PARTIAL_VERSION = 1
@@ -126,6 +126,15 @@ def build_data(form: Form, answers: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def screen_answer_fits(screen: Screen, value: Any) -> bool:
+    """A screen's answer: one of its specials alone, or ticks of its items."""
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        return False
+    if len(value) == 1 and value[0] in screen.spec.specials:
+        return True
+    return set(value) <= {item.id for item in screen.items}
+
+
 def _placeholder(info: Any, on: str) -> Any:
     base = info.annotation
     if typing.get_origin(base) is typing.Literal:
@@ -181,8 +190,11 @@ def flatten(form: Form, data: dict[str, Any]) -> dict[str, Any]:
     """The answers that give this intake JSON (the inverse of :func:`build_data`)."""
     answers: dict[str, Any] = {}
 
-    def visit(nodes: list[Question | Group], prefix: Path_, item: Any) -> None:
+    def visit(nodes: list[Question | Group | Screen] | list[Question | Group], prefix: Path_, item: Any) -> None:
         for node in nodes:
+            if isinstance(node, Screen):
+                screen_answer(node, prefix, item)
+                continue
             value = get_path(item, node.rel)
             path = (*prefix, *node.rel)
             key = dotted(path)
@@ -211,6 +223,26 @@ def flatten(form: Form, data: dict[str, Any]) -> dict[str, Any]:
             if first_optional <= len(items) < node.max:
                 answers[f"{key}#add.{len(items)}"] = False
 
+    def screen_answer(screen: Screen, prefix: Path_, item: Any) -> None:
+        values: dict[tuple[str, ...], Any] = {}
+        for member in screen.members():
+            value = get_path(item, member.rel)
+            if value is MISSING:
+                return
+            if screen.is_gate(member):
+                value = "unknown" if value is None else "some" if value else "none"
+            values[member.rel] = value
+        answer = screen.answer_for(values)
+        answers[f"{dotted((*prefix, *screen.rel))}#screen"] = answer
+        if answer == ["each"]:
+            visit(list(screen.nodes), prefix, item)
+            return
+        asked = [n for n in screen.nodes if not screen.is_value(n) and values.get(n.rel, "some") == "some"]
+        visit(asked, prefix, item)
+        for member in asked:
+            if screen.is_gate(member):  # the tick said "some"
+                answers.pop(f"{dotted((*prefix, *member.rel))}#gate", None)
+
     visit([n for s in form.sections for n in s.nodes], (), data)
     return form.prune(answers)
 
@@ -233,7 +265,8 @@ def follow_up_answers(form: Form, previous: Intake) -> tuple[dict[str, Any], dic
     for key in list(answers):
         base, marker, _ = split_key(key)
         node = form.by_path.get(tuple(p for p in base.split(".") if not p.isdigit()))
-        if marker in (None, "gate") and isinstance(node, Question) and node.spec.follow_up == "fresh":
+        fresh_node = isinstance(node, Question | Screen) and node.spec.follow_up == "fresh"
+        if marker in (None, "gate", "screen") and fresh_node:
             fresh[key] = answers.pop(key)
         elif isinstance(node, Group) and node.spec.follow_up == "fresh" and (
             marker == "gate" or (marker == "add" and answers[key] is False)
@@ -325,6 +358,8 @@ def revalidate(form: Form, answers: dict[str, Any]) -> tuple[dict[str, Any], int
         ok = False
         if marker == "gate":
             ok = value in ("some", "none", "unknown") and node is not None
+        elif marker == "screen":
+            ok = isinstance(node, Screen) and screen_answer_fits(node, value)
         elif marker == "add":
             ok = isinstance(value, bool) and isinstance(node, Group)
         elif isinstance(node, Question):
@@ -366,6 +401,8 @@ def _still_fits(form: Form, key: str, value: Any) -> bool:
     node = form.by_path.get(tuple(p for p in base.split(".") if not p.isdigit()))
     if marker == "gate":
         return value in ("some", "none", "unknown") and node is not None
+    if marker == "screen":
+        return isinstance(node, Screen) and screen_answer_fits(node, value)
     if marker == "add":
         return isinstance(value, bool) and isinstance(node, Group)
     if not isinstance(node, Question):

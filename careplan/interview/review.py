@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from careplan.interview.answers import show_value
 from careplan.interview.common import BACK, Flag, as_group, as_question
 from careplan.interview.console import WIDTH
-from careplan.interview.form import Group, Section, Slot, dotted
+from careplan.interview.form import Group, Screen, Section, Slot, dotted
 from careplan.interview.partial import prune_keeping, unit_for
 
 if TYPE_CHECKING:
@@ -300,7 +300,7 @@ class Review:
         if slot.kind == "add":
             node = as_group(node)
             return node.spec.ask if slot.index == 0 and node.spec.ask else node.spec.add
-        if slot.kind == "gate":
+        if slot.kind == "gate" or isinstance(node, Screen):
             return node.spec.ask or ""
         node = as_question(node)
         return node.spec.pick if node.gated and node.spec.pick else node.spec.ask
@@ -310,6 +310,8 @@ class Review:
         node = slot.node
         if slot.kind == "add":
             return "yes" if value else "no"
+        if isinstance(node, Screen):
+            return node.label(value)
         if slot.kind == "gate":
             return node.gate_label(value)
         return show_value(as_question(node), value, unit_for(self.session.state, slot.key))

@@ -46,6 +46,30 @@ class QuestionSpec(Strict):
     follow_up: Literal["fresh"] | None = None
     gate: dict[str, str] | None = None
     pick: str | None = None
+    #: Inside a screen: the value this question takes when the screen's answer is {none, unknown, declined}
+    #: (declined falls back to unknown).
+    screened: dict[Literal["none", "unknown", "declined"], Any] | None = None
+
+
+class ScreenItemSpec(Strict):
+    id: str
+    label: str
+    set: dict[str, Any]
+
+
+class ScreenSpec(Strict):
+    """One tick list standing for several questions (warning signs, substances, health history): each tick sets
+    a question inside (a value, or "some" for a list that may be unknown, whose items are then asked); "None of
+    these", "Not assessed" (and "Prefers not to say") answer them all; "Ask one by one" asks them as usual."""
+
+    screen: str
+    ask: str
+    help: str | None = None
+    when: When = None
+    follow_up: Literal["fresh"] | None = None
+    specials: dict[Literal["none", "unknown", "declined", "each"], str]
+    items: list[ScreenItemSpec]
+    questions: list[QuestionSpec | GroupSpec]
 
 
 class GroupSpec(Strict):
@@ -58,13 +82,13 @@ class GroupSpec(Strict):
     when: When = None
     choices: dict[str, str] | None = None
     follow_up: Literal["fresh"] | None = None
-    questions: list[QuestionSpec | GroupSpec]
+    questions: list[QuestionSpec | ScreenSpec | GroupSpec]
 
 
 class SectionSpec(Strict):
     id: str
     title: str
-    questions: list[QuestionSpec | GroupSpec]
+    questions: list[QuestionSpec | ScreenSpec | GroupSpec]
 
 
 class RedFlagSpec(Strict):
@@ -76,3 +100,6 @@ class FormSpec(Strict):
     version: Literal[1]
     red_flags: RedFlagSpec = RedFlagSpec()
     sections: list[SectionSpec]
+
+
+ScreenSpec.model_rebuild()

@@ -30,9 +30,9 @@ from questionary.prompts.common import InquirerControl
 
 from careplan.intake import Intake
 from careplan.interview.console import StreamConsole
-from careplan.interview.form import GATE_VALUES, Form, Group, Question, split_key
+from careplan.interview.form import GATE_VALUES, Form, Group, Question, Screen, split_key
 from careplan.interview.loader import builtin_form
-from careplan.interview.partial import flatten
+from careplan.interview.partial import build_data, flatten
 from careplan.interview.session import InterviewResult, run_interview
 from careplan.pipeline import PlanHooks
 
@@ -49,7 +49,7 @@ RAW = "raw"
 REVIEW = "review"
 
 
-def node_for(form: Form, key: str) -> Question | Group:
+def node_for(form: Form, key: str) -> Question | Group | Screen:
     base, _, _ = split_key(key)
     return form.by_path[tuple(p for p in base.split(".") if not p.isdigit())]
 
@@ -77,27 +77,33 @@ def keys_for(form: Form, key: str, answer: Any, ticked: Iterable[Any] = ()) -> s
         return "y" if answer else "n"
     if marker == "gate":
         return SHORTCUTS[GATE_VALUES.index(answer)] + ENTER
+    if isinstance(node, Screen):
+        return tick_keys([value for value, _ in node.menu()], set(ticked), set(answer), key)
     if not isinstance(node, Question):
         raise AssertionError(f"{key} is not a question")
     values = [value for value, _ in node.choices]
     if node.kind == "select":
         return SHORTCUTS[values.index(answer)] + ENTER
     if node.kind == "checkbox":
-        before = set(ticked)
-        wanted = set(answer)
-        unknown = wanted - set(values)
-        if unknown:
-            raise AssertionError(f"{key}: {unknown} are not choices")
-        out = ""
-        for index, value in enumerate(values):
-            if (value in before) != (value in wanted):
-                out += SPACE
-            if index < len(values) - 1:
-                out += DOWN
-        return out + ENTER
+        return tick_keys(values, set(ticked), set(answer), key)
     if node.kind == "confirm":
         return "y" if answer else "n"
     return CTRL_U + str(answer) + ENTER
+
+
+def tick_keys(values: list[Any], before: set[Any], wanted: set[Any], key: str) -> str:
+    """Space on each choice whose tick changes, arrows down between them (none after the last one changed), Enter."""
+    unknown = wanted - set(values)
+    if unknown:
+        raise AssertionError(f"{key}: {unknown} are not choices")
+    changes = [index for index, value in enumerate(values) if (value in before) != (value in wanted)]
+    out = ""
+    for index in range(changes[-1] + 1 if changes else 0):
+        if index:
+            out += DOWN
+        if index in changes:
+            out += SPACE
+    return out + ENTER
 
 
 def keys(form: Form, script: Sequence[tuple[str, Any]]) -> str:
@@ -173,6 +179,12 @@ def script_for(expected: dict[str, Any], form: Form | None = None) -> list[tuple
     """A script answering every question so that the interview writes ``expected``, then saves at the review."""
     form = form or builtin_form()
     answers = flatten(form, Intake.model_validate(expected).model_dump(mode="json"))
+    for key in list(answers):  # a `same_as` question whose answer is the one it repeats is not asked
+        node = node_for(form, key)
+        if isinstance(node, Question) and node.spec.same_as:
+            without = {k: v for k, v in answers.items() if k != key}
+            if build_data(form, without) == build_data(form, answers):
+                answers = without
     script: list[tuple[str, Any]] = []
     for slot in form.walk(answers).slots:
         value = answers[slot.key]

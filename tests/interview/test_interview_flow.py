@@ -17,6 +17,7 @@ from careplan.cli import cli
 from careplan.errors import InputError
 from careplan.intake import Intake
 from careplan.interview.hooks import RedFlag
+from careplan.interview.loader import builtin_form
 from careplan.interview.partial import load_partial
 from careplan.interview.session import InterviewInterrupted
 from careplan.interview.terminal import NoTerminal, resume_command
@@ -34,6 +35,7 @@ from tests.helpers.interview_driver import (
     Keys,
     asked_keys,
     drive,
+    keys_for,
     normalised,
     script_for,
 )
@@ -154,7 +156,7 @@ def test_cross_field_mistakes_are_refused_as_typed(tmp_path: Path, library: Libr
 STOPS = {
     "typing the parent's name": ("parent.name", "Lena Samp"),
     "inside the baby's questions": ("babies.0.feeding.milk", ""),
-    "at the medicines question": ("health.medications#gate", ""),
+    "at the health history (medicines)": ("health.history#screen", ""),
     "after the last question, at the review": (REVIEW, ""),
 }
 
@@ -299,13 +301,16 @@ def test_review_edit_raises_then_clears_a_red_flag(tmp_path: Path, library: Libr
 
 
 def test_review_edit_drops_dependent_answers(tmp_path: Path, library: Library) -> None:
-    """Breast surgery changed to 'none': the surgery's details go; changed back, they are asked again."""
+    """Breast surgery unticked in the health history: the surgery's details go; ticked again, they are asked again."""
     expected = example(FAMILIES["breast reduction"])
     assert expected["health"]["breast_surgeries"]
     script = script_for(expected)[:-2]
-    gate = review_number(script, "health.breast_surgeries#gate")
+    screen = "health.history#screen"
+    ticks = dict(script)[screen]
+    assert "breast_surgeries" in ticks
+    untick = Keys(keys_for(builtin_form(), screen, [t for t in ticks if t != "breast_surgeries"], ticked=ticks))
     run = drive(
-        [*script, (REVIEW, gate), ("health.breast_surgeries#gate", "none"), (REVIEW, ""), (RAW, "y")],
+        [*script, (REVIEW, review_number(script, screen)), (screen, untick), (REVIEW, ""), (RAW, "y")],
         today=consult_day(expected), output=tmp_path / "i.json", library=library,
     )
     assert run.error is None, run.screen
@@ -378,16 +383,12 @@ FOLLOW_UP = [
     ("babies.0.concerns", "\x1b"),
     ("babies.0.wet_diapers_24h", "7"),
     ("babies.0.dirty_diapers_24h", "3"),
-    ("babies.0.dehydration_signs#gate", "none"),
     ("babies.0.stool_colour", "yellow"),
-    ("babies.0.jaundice", "no"),
-    ("babies.0.fever", "no"),
-    ("babies.0.vomiting", "no"),
+    ("babies.0.signs#screen", "\x1b"),  # asked again; the last visit's "none of these" comes ticked: kept
     ("lactation.last_milk_removal", "today"),
     ("lactation.current_output", "some"),
-    ("health.medications#gate", "\x1b"),  # asked again: the last visit's "none" is the default
-    ("health.breast_problems#gate", "none"),
-    ("health.fever", "no"),
+    ("health.history#screen", "\x1b"),  # asked again: the last visit's ticks (allergies) are the default
+    ("health.breast_check#screen", "\x1b"),
     ("situation.bedsharing", "\x1b"),
     ("goals.reduce_supplement", "yes"),
     ("goals.herbs_taken", "\x1b"),

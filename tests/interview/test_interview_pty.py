@@ -39,7 +39,7 @@ def prompt_text(key: str) -> str:
     if marker == "add":
         assert isinstance(node, Group)
         return node.spec.ask if index == 0 and node.spec.ask else node.spec.add
-    if marker == "gate":
+    if marker in ("gate", "screen"):
         return node.spec.ask or ""
     assert isinstance(node, Question)
     return node.spec.pick if node.gated and node.spec.pick else node.spec.ask

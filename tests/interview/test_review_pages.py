@@ -147,17 +147,19 @@ def test_a_choice_changed_and_changed_back_restores_what_it_hid() -> None:
 
 
 def test_a_list_put_back_comes_back_with_its_items() -> None:
-    """Breast surgery changed to 'none' hides the surgeries and their details; 'yes' again brings them all back."""
+    """Breast surgery unticked in the health history hides the surgeries and their details; ticked again brings
+    them all back."""
     form = builtin_form()
     answers = answers_for(form, SURGERY)
-    gate = "health.breast_surgeries#gate"
-    assert answers[gate] == "some"
+    screen = "health.history#screen"
+    assert "breast_surgeries" in answers[screen]
     surgery = {k: v for k, v in answers.items() if k.startswith("health.breast_surgeries.")}
     assert surgery
-    changed, hidden = prune_keeping(form, {**answers, gate: "none"}, {})
+    unticked = [tick for tick in answers[screen] if tick != "breast_surgeries"] or ["none"]
+    changed, hidden = prune_keeping(form, {**answers, screen: unticked}, {})
     assert not any(k.startswith("health.breast_surgeries.") for k in changed)
     assert surgery.items() <= hidden.items()
-    back, hidden = prune_keeping(form, {**changed, gate: "some"}, hidden)
+    back, hidden = prune_keeping(form, {**changed, screen: answers[screen]}, hidden)
     assert back == answers and hidden == {}
 
 
