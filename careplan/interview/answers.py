@@ -28,7 +28,7 @@ from pydantic import ValidationError
 from careplan.interview.fields import MISSING
 
 if TYPE_CHECKING:
-    from careplan.interview.form import Question
+    from careplan.interview.nodes import Question
 
 #: One US fluid ounce in millilitres, one avoirdupois ounce in grams, ounces in a pound: careplan.locales' own
 #: (the interview does not import the printing side; a test keeps them equal).

@@ -25,7 +25,7 @@ from careplan.interview.answers import (
 )
 from careplan.interview.common import BACK, as_group, as_question
 from careplan.interview.fields import MISSING
-from careplan.interview.form import GATE_LABELS, Group, Question, Screen, Slot, dotted
+from careplan.interview.nodes import GATE_LABELS, Group, Question, Screen, Slot, dotted
 from careplan.interview.partial import (
     build_data,
     get_path,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from careplan.interview.form import Group, Question
+from careplan.interview.nodes import Group, Question
 
 if TYPE_CHECKING:
     pass

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from careplan.intake import Intake
 from careplan.interview.common import Flag
 from careplan.interview.console import WIDTH
-from careplan.interview.form import Path_, Question, dotted
+from careplan.interview.nodes import Path_, Question, dotted
 from careplan.interview.partial import (
     provisional,
 )

@@ -27,17 +27,8 @@ from careplan.interview.fields import (
     resolve_through_lists,
     unwrap_optional,
 )
-from careplan.interview.form import (
-    GATE_VALUES,
-    Condition,
-    Form,
-    FormError,
-    Group,
-    Question,
-    Screen,
-    ScreenItem,
-    Section,
-)
+from careplan.interview.form import Form, FormError
+from careplan.interview.nodes import GATE_VALUES, Condition, Group, Question, Screen, ScreenItem, Section
 from careplan.interview.spec import ConditionSpec, FormSpec, GroupSpec, QuestionSpec, ScreenSpec, When
 
 DEFAULT_PLAN_TYPE = "relactation"
@@ -139,8 +130,17 @@ class Loader:
             )
             if node is not None:
                 nodes.append(node)
-        by_field = {".".join(n.rel): n for n in nodes}
-        named = {name for item in spec.items for name in item.set}
+        self._check_members(nodes, {name for item in spec.items for name in item.set}, where)
+        items = self._screen_items(spec, {".".join(n.rel): n for n in nodes}, where)
+        screen = Screen(
+            spec=spec, section=section, rel=rel, items=items, nodes=nodes, when=when, order=order,
+            full=scope.rel_root + rel,
+        )
+        self.by_path[scope.rel_root + rel] = screen
+        return screen
+
+    def _check_members(self, nodes: list[Question | Group], named: set[str], where: str) -> None:
+        """A question a tick sets takes `screened` values (or is a list that may be unknown, set to "some")."""
         for node in nodes:
             inner = f"{where} › {'.'.join(node.rel)}"
             if node.when and (".".join(node.rel) in named or (isinstance(node, Question) and node.spec.screened)):
@@ -158,6 +158,9 @@ class Loader:
                 if value is None and (node.nullable or node.gated):
                     continue
                 self._legal(node.adapter, value, inner, f"screened {answer}")
+
+    def _screen_items(self, spec: ScreenSpec, by_field: dict[str, Question | Group], where: str) -> list[ScreenItem]:
+        """Each tick sets only questions of the screen, to values they take."""
         items: list[ScreenItem] = []
         for item in spec.items:
             sets: dict[tuple[str, ...], Any] = {}
@@ -178,12 +181,7 @@ class Loader:
             if item.id in ("none", "unknown", "declined", "each") or item.id in {i.id for i in items}:
                 self.problem(f"{where} › {item.id}", "the item id is used twice or is a special answer")
             items.append(ScreenItem(item.id, item.label, sets))
-        screen = Screen(
-            spec=spec, section=section, rel=rel, items=items, nodes=nodes, when=when, order=order,
-            full=scope.rel_root + rel,
-        )
-        self.by_path[scope.rel_root + rel] = screen
-        return screen
+        return items
 
     def _field(self, scope: Scope, name: str, where: str) -> tuple[tuple[str, ...], type[BaseModel], FieldInfo] | None:
         rel = tuple(name.split("."))

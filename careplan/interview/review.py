@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from careplan.interview.answers import show_value
 from careplan.interview.common import BACK, Flag, as_group, as_question
 from careplan.interview.console import WIDTH
-from careplan.interview.form import Group, Screen, Section, Slot, dotted
+from careplan.interview.nodes import Group, Screen, Section, Slot, dotted
 from careplan.interview.partial import prune_keeping, unit_for
 
 if TYPE_CHECKING:

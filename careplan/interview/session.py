@@ -42,17 +42,18 @@ from careplan.intake.consistency import contradictions
 from careplan.interview.answers import plain_message
 from careplan.interview.asking import JUMP, Asking
 from careplan.interview.background import Background, Draft
+from careplan.interview.carry import follow_up_answers
 from careplan.interview.common import BACK, Flag
 from careplan.interview.console import Console, TerminalConsole
 from careplan.interview.drafts import Drafts
 from careplan.interview.flags import Flags
-from careplan.interview.form import Form, Slot, dotted
+from careplan.interview.form import Form
 from careplan.interview.hooks import HooksFactory
 from careplan.interview.loader import builtin_form
+from careplan.interview.nodes import Slot, dotted
 from careplan.interview.partial import (
     State,
     build_data,
-    follow_up_answers,
     intake_data,
     load_partial,
     partial_path_for,

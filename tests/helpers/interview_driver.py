@@ -29,10 +29,12 @@ from prompt_toolkit.output import DummyOutput
 from questionary.prompts.common import InquirerControl
 
 from careplan.intake import Intake
+from careplan.interview.carry import flatten
 from careplan.interview.console import StreamConsole
-from careplan.interview.form import GATE_VALUES, Form, Group, Question, Screen, split_key
+from careplan.interview.form import Form
 from careplan.interview.loader import builtin_form
-from careplan.interview.partial import build_data, flatten
+from careplan.interview.nodes import GATE_VALUES, Group, Question, Screen, split_key
+from careplan.interview.partial import build_data
 from careplan.interview.session import InterviewResult, run_interview
 from careplan.pipeline import PlanHooks
 

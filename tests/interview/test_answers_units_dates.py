@@ -25,8 +25,8 @@ from careplan.interview.answers import (
     weeks_days,
 )
 from careplan.interview.asking import Asking
-from careplan.interview.form import Question
 from careplan.interview.loader import builtin_form
+from careplan.interview.nodes import Question
 from careplan.locales import locale_for
 from tests.conftest import ROOT
 from tests.helpers.interview_driver import drive, script_for

@@ -8,8 +8,8 @@ import json
 from pathlib import Path
 
 from careplan.intake import Intake
+from careplan.interview.carry import follow_up_answers
 from careplan.interview.loader import builtin_form
-from careplan.interview.partial import follow_up_answers
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "intake_forms" / "relactation" / "examples"
 

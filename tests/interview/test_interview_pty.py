@@ -16,8 +16,8 @@ import pytest
 from pypdf import PdfReader
 
 from careplan.intake import load_intake
-from careplan.interview.form import Group, Question, split_key
 from careplan.interview.loader import builtin_form
+from careplan.interview.nodes import Group, Question, split_key
 from careplan.interview.partial import load_partial
 from careplan.rules.library import Library
 from tests.conftest import ROOT

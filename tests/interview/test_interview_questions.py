@@ -12,10 +12,12 @@ import pytest
 from careplan.errors import submodel
 from careplan.intake import Intake
 from careplan.interview.answers import AnswerError, parse_answer
+from careplan.interview.carry import flatten
 from careplan.interview.fields import model_fields
-from careplan.interview.form import FormError, Group, Question
+from careplan.interview.form import FormError
 from careplan.interview.loader import builtin_form, load_form
-from careplan.interview.partial import build_data, flatten
+from careplan.interview.nodes import Group, Question
+from careplan.interview.partial import build_data
 from careplan.rules.library import Library
 from tests.conftest import EXAMPLES
 

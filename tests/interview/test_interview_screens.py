@@ -11,9 +11,11 @@ from typing import Any
 import pytest
 
 from careplan.intake import Intake
-from careplan.interview.form import Form, FormError, Screen
+from careplan.interview.carry import flatten
+from careplan.interview.form import Form, FormError
 from careplan.interview.loader import builtin_form, load_form
-from careplan.interview.partial import build_data, flatten
+from careplan.interview.nodes import Screen
+from careplan.interview.partial import build_data
 from careplan.rules.library import Library
 from tests.conftest import ROOT
 from tests.helpers.interview_driver import REVIEW, Keys, drive, keys_for, script_for

@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 
 from careplan.intake import Intake
+from careplan.interview.carry import flatten
 from careplan.interview.loader import builtin_form
-from careplan.interview.partial import flatten, load_partial
+from careplan.interview.partial import load_partial
 from careplan.interview.session import InterviewInterrupted
 from careplan.rules.library import Library
 from tests.conftest import ROOT

@@ -12,13 +12,14 @@ from typing import Any
 import pytest
 
 from careplan.intake import Intake
-from careplan.interview.form import Form, Slot
+from careplan.interview.carry import flatten
+from careplan.interview.form import Form
 from careplan.interview.loader import builtin_form
+from careplan.interview.nodes import Slot
 from careplan.interview.partial import (
     PARTIAL_FORMAT,
     PARTIAL_VERSION,
     State,
-    flatten,
     load_partial,
     prune_keeping,
     remember_unit,
