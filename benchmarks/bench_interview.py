@@ -54,8 +54,14 @@ def effort() -> list[tuple[str, int, int]]:
     form = builtin_form()
     out = []
     for name, path in SCRIPTED.items():
-        script = script_for(json.loads(path.read_text(encoding="utf-8")), form)
+        expected = json.loads(path.read_text(encoding="utf-8"))
+        script = script_for(expected, form)
         out.append((name, len(asked_keys(script)), len(_KEY.findall(keys(form, script)))))
+        if name == "typical first visit":  # a practice whose file sets [interview] setting and jurisdiction
+            consult = expected["consult"]
+            presets = {"consult.setting": consult["setting"], "consult.jurisdiction": consult["jurisdiction"]}
+            script = script_for(expected, form, presets)
+            out.append((f"{name} (practice presets)", len(asked_keys(script)), len(_KEY.findall(keys(form, script)))))
     return out
 
 
@@ -115,7 +121,7 @@ def main() -> None:
         print(json.dumps(one_run(args.variant, args.pause)))
         return
     for name, questions, strokes in effort():
-        print(f"{name:22} {questions:4} questions {strokes:5} keystrokes")
+        print(f"{name:40} {questions:4} questions {strokes:5} keystrokes")
     results: dict[str, list[dict[str, float]]] = {"warm": [], "cold": []}
     for _ in range(args.repeat):
         for variant in results:

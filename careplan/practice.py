@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from careplan._io import read_capped
 from careplan.errors import InputError, describe_validation_error
+from careplan.intake.visit import Jurisdiction, Setting
 from careplan.locales import Clock, Locale, PresetName, Spelling, VolumeUnits, WeightUnits, locale_for, make_locale
 
 MAX_LOGO_BYTES = 2 * 1024 * 1024
@@ -128,6 +129,19 @@ DEFAULT_DISCLAIMER = (
 )
 
 
+class InterviewPresets(_Strict):
+    """Answers the practice gives every consult, so the interview does not ask them (shown at the start, and in
+    the review to change)."""
+
+    setting: Annotated[
+        Setting | None, Field(title="consult setting", description='"clinic", "home", "virtual" or "emergency"')
+    ] = None
+    jurisdiction: Annotated[
+        Jurisdiction | None,
+        Field(title="where families live", description='"US", "CA", "UK", "EU", "AU", "NZ" or "other"'),
+    ] = None
+
+
 class Practice(_Strict):
     name: Annotated[str, Field(title="practice name", min_length=1, max_length=200)] = "Lactation care plan"
     logo: Annotated[Path | None, Field(title="logo (PNG or SVG)")] = None
@@ -148,6 +162,9 @@ class Practice(_Strict):
     ] = None
     templates: Annotated[
         Path | None, Field(title="template folder", description="Your own versions of any of careplan's templates.")
+    ] = None
+    interview: Annotated[
+        InterviewPresets | None, Field(title="interview presets", description="Answers every consult shares.")
     ] = None
 
     @field_validator("logo")
@@ -281,6 +298,13 @@ disclaimer = "This plan supports, and does not replace, care from your baby's do
 # from_name = "Riverside Lactation Care"
 # reply_to = "hello@riverside.example.org"
 # copy_to = "records@riverside.example.org"   # a Bcc copy to the practice
+
+# Answers every consult of the practice shares: the interview does not ask them (it shows them at the start;
+# change them for one family in the review). setting: "clinic", "home", "virtual" or "emergency"; jurisdiction,
+# where families live: "US", "CA", "UK", "EU", "AU", "NZ" or "other". Leave out what varies.
+# [interview]
+# setting = "clinic"
+# jurisdiction = "US"
 
 [colours]
 # Six-digit hex colours.

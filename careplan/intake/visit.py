@@ -9,16 +9,21 @@ from pydantic import Field, model_validator
 
 from careplan.intake.common import CareDate, IntakeModel
 
+#: Where the consult takes place ('emergency' covers humanitarian and disaster settings).
+Setting = Literal["home", "clinic", "virtual", "emergency"]
+#: Where the family lives (drug regulators differ).
+Jurisdiction = Literal["US", "CA", "UK", "EU", "AU", "NZ", "other", "unknown"]
+
 
 class Consult(IntakeModel):
     date: Annotated[CareDate, Field(title="consult date")]
     visit: Annotated[Literal["first", "follow_up"], Field(title="visit type")] = "first"
     setting: Annotated[
-        Literal["home", "clinic", "virtual", "emergency"],
+        Setting,
         Field(title="setting", description="'emergency' covers humanitarian and disaster settings."),
     ] = "clinic"
     jurisdiction: Annotated[
-        Literal["US", "CA", "UK", "EU", "AU", "NZ", "other", "unknown"],
+        Jurisdiction,
         Field(title="country or region", description="Where the family lives; drug regulators differ."),
     ] = "unknown"
     next_visit: Annotated[CareDate | None, Field(title="next visit", description="The follow-up appointment.")] = None

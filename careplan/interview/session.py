@@ -62,6 +62,7 @@ from careplan.interview.partial import (
     revalidate,
     save_partial,
 )
+from careplan.interview.presets import read_presets, summary
 from careplan.interview.review import Review
 from careplan.interview.terminal import (
     Hangup,
@@ -328,6 +329,14 @@ def _start_state(
     if previous is not None:
         last = load_intake(previous)
         state.answers, state.previous = follow_up_answers(form, last)
+    if practice is not None:
+        presets = read_presets(practice, form)
+        for line in presets.problems:
+            console.say(line, "warn")
+        given = {key: value for key, value in presets.answers.items() if key not in state.answers}
+        if given:
+            state.answers.update(given)
+            console.say(summary(form, given), "help")
     return state
 
 

@@ -177,10 +177,16 @@ def typed(node: Question, value: Any) -> Any:
     return str(value)
 
 
-def script_for(expected: dict[str, Any], form: Form | None = None) -> list[tuple[str, Any]]:
-    """A script answering every question so that the interview writes ``expected``, then saves at the review."""
+def script_for(
+    expected: dict[str, Any], form: Form | None = None, presets: dict[str, Any] | None = None
+) -> list[tuple[str, Any]]:
+    """A script answering every question so that the interview writes ``expected``, then saves at the review.
+    ``presets``: the answers a practice file gives (``{"consult.setting": "clinic"}``), not asked; each must be
+    the expected answer."""
     form = form or builtin_form()
     answers = flatten(form, Intake.model_validate(expected).model_dump(mode="json"))
+    for key, value in (presets or {}).items():
+        assert answers.get(key) == value, f"the practice's {key} is {value!r}, the family's {answers.get(key)!r}"
     for key in list(answers):  # a `same_as` question whose answer is the one it repeats is not asked
         node = node_for(form, key)
         if isinstance(node, Question) and node.spec.same_as:
@@ -189,6 +195,8 @@ def script_for(expected: dict[str, Any], form: Form | None = None) -> list[tuple
                 answers = without
     script: list[tuple[str, Any]] = []
     for slot in form.walk(answers).slots:
+        if slot.key in (presets or {}):
+            continue  # given by the practice file: not asked
         value = answers[slot.key]
         if slot.kind == "field":
             node = slot.node
