@@ -176,9 +176,7 @@ class Asking:
                 return True
 
             instruction = "(space to tick, Enter when done" + (f"; {'; '.join(hints)})" if hints else ")")
-            return self.prompt(
-                questionary.checkbox(text, choices=choices, validate=at_least_one, instruction=instruction)
-            )
+            return self.tick(text, choices, at_least_one, instruction)
         if node.kind == "confirm":
             return self.prompt(questionary.confirm(text, default=bool(default) if default is not MISSING else False))
         return self.ask_text(slot, node, text, default, hints)
@@ -192,26 +190,34 @@ class Asking:
             self.session.console.say(f"  {screen.spec.help}", "help")
         last = self.session.state.previous.get(slot.key)
         ticked = current if isinstance(current, list) else last if isinstance(last, list) else []
+        if screen.spec.one:
+            menu = [questionary.Choice(label, value=value) for value, label in screen.menu()]
+            picked = self.prompt(self._select(self.message(slot, screen.spec.ask), menu, ticked[0] if ticked else None))
+            return picked if picked is BACK or picked is JUMP else [picked]
         choices = [questionary.Choice(label, value=value, checked=value in ticked) for value, label in screen.menu()]
 
         def validate(picked: list[str]) -> bool | str:
             return screen.problem(picked) or True
 
-        return self.prompt(
-            questionary.checkbox(
-                self.message(slot, screen.spec.ask),
-                choices=choices,
-                validate=validate,
-                instruction="(space to tick, Enter when done)",
-            )
-        )
+        return self.tick(self.message(slot, screen.spec.ask), choices, validate, "(space to tick, Enter when done)")
+
+    def tick(self, text: str, choices: list[Any], validate: Any, instruction: str) -> Any:
+        """A tick list; then what was ticked, in words (questionary itself says only "done (2 selections)")."""
+        from careplan.interview import widgets
+
+        picked = self.prompt(widgets.checkbox(text, choices=choices, validate=validate, instruction=instruction))
+        if isinstance(picked, list) and len(picked) != 1:
+            labels = {c.value: c.title for c in choices}
+            said = ", ".join(str(labels.get(v, v)) for v in picked) if picked else "nothing ticked"
+            self.session.console.say(f"  = {said}", "help")
+        return picked
 
     def _select(self, text: str, choices: list[Any], default: Any, hints: list[str] | None = None) -> Any:
-        import questionary
+        from careplan.interview import widgets
 
         values = [c.value for c in choices]
         instruction = "(number or arrows, Enter" + (f"; {'; '.join(hints)})" if hints else ")")
-        return questionary.select(
+        return widgets.select(
             text,
             choices=choices,
             default=default if default in values else None,

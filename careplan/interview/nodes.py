@@ -136,16 +136,18 @@ class Screen:
         alone = [v for v in picked if v in SCREEN_SPECIALS]
         if alone and len(picked) > 1:
             return f"'{labels[alone[0]]}' goes alone: untick the rest"
-        by_field: dict[tuple[str, ...], list[str]] = {}
+        if self.spec.one and len(picked) > 1:
+            return "Pick one"
+        by_field: dict[tuple[str, ...], dict[str, Any]] = {}
         for item in self.items:
             if item.id in picked:
-                for rel in item.sets:
+                for rel, value in item.sets.items():
                     node = next(n for n in self.nodes if n.rel == rel)
                     if isinstance(node, Question) and node.kind != "checkbox" and self.is_value(node):
-                        by_field.setdefault(rel, []).append(item.label)
-        for names in by_field.values():
-            if len(names) > 1:
-                return f"Tick only one of: {', '.join(names)}"
+                        by_field.setdefault(rel, {})[item.label] = value
+        for labelled in by_field.values():
+            if len({repr(v) for v in labelled.values()}) > 1:
+                return f"Tick only one of: {', '.join(labelled)}"
         return None
 
     def values(self, answer: list[str]) -> dict[tuple[str, ...], Any]:
@@ -190,6 +192,8 @@ class Screen:
         for special in ("none", "unknown", "declined"):
             if special in self.spec.specials and same(self.values([special]), values):
                 return [special]
+        if self.spec.one:
+            return next(([item.id] for item in self.items if same(self.values([item.id]), values)), ["each"])
         ticks = [
             item.id
             for item in self.items

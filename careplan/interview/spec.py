@@ -67,6 +67,8 @@ class ScreenSpec(Strict):
     help: str | None = None
     when: When = None
     follow_up: Literal["fresh"] | None = None
+    #: One choice (a menu) rather than ticks: for answers that exclude each other.
+    one: bool = False
     specials: dict[Literal["none", "unknown", "declined", "each"], str]
     items: list[ScreenItemSpec]
     questions: list[QuestionSpec | GroupSpec]

@@ -29,8 +29,9 @@ from prompt_toolkit.output import DummyOutput
 from questionary.prompts.common import InquirerControl
 
 from careplan.intake import Intake
-from careplan.interview.carry import flatten
+from careplan.interview.carry import flatten, follow_up_answers
 from careplan.interview.console import StreamConsole
+from careplan.interview.fields import MISSING
 from careplan.interview.form import Form
 from careplan.interview.loader import builtin_form
 from careplan.interview.nodes import GATE_VALUES, Group, Question, Screen, split_key
@@ -79,6 +80,8 @@ def keys_for(form: Form, key: str, answer: Any, ticked: Iterable[Any] = ()) -> s
         return "y" if answer else "n"
     if marker == "gate":
         return SHORTCUTS[GATE_VALUES.index(answer)] + ENTER
+    if isinstance(node, Screen) and node.spec.one:
+        return SHORTCUTS[[value for value, _ in node.menu()].index(answer[0])] + ENTER
     if isinstance(node, Screen):
         return tick_keys([value for value, _ in node.menu()], set(ticked), set(answer), key)
     if not isinstance(node, Question):
@@ -203,6 +206,43 @@ def script_for(
             assert isinstance(node, Question)
             value = typed(node, value)
         script.append((slot.key, value))
+    return [*script, (REVIEW, ""), (RAW, "y")]
+
+
+def follow_up_script_for(
+    previous: dict[str, Any], expected: dict[str, Any], form: Form | None = None
+) -> list[tuple[str, Any]]:
+    """A script for ``careplan interview --from PREVIOUS`` that writes ``expected``: the answers carried over are
+    not asked; those asked again have the last visit's answer as the default (Enter keeps it; a tick list starts
+    from the last ticks); a progress field that repeats this visit's answer is not asked. ``expected`` must keep
+    every carried answer (changing one would take a jump to it)."""
+    form = form or builtin_form()
+    carried, fresh = follow_up_answers(form, Intake.model_validate(previous))
+    target = flatten(form, Intake.model_validate(expected).model_dump(mode="json"))
+    script: list[tuple[str, Any]] = []
+    for slot in form.walk(target).slots:
+        key, value = slot.key, target[slot.key]
+        if key in carried:
+            assert carried[key] == value, f"{key}: carried {carried[key]!r}, expected {value!r}"
+            continue
+        node = slot.node
+        if isinstance(node, Question) and node.spec.same_as:
+            without = {k: v for k, v in target.items() if k != key}
+            if build_data(form, without) == build_data(form, target):
+                continue  # this visit's progress record repeats the answer just given
+        last = fresh.get(key, MISSING)
+        kept_by_enter = slot.kind in ("gate", "screen") or (
+            isinstance(node, Question) and (node.kind in ("select", "checkbox") or node.spec.input == "volume")
+        )
+        if last is not MISSING and last == value and kept_by_enter:
+            script.append((key, KEEP))
+        elif last is not MISSING and (slot.kind == "screen" or (isinstance(node, Question) and node.kind ==
+                                                                "checkbox" and slot.kind == "field")):
+            script.append((key, Keys(keys_for(form, key, value, ticked=last))))
+        elif slot.kind == "field" and isinstance(node, Question):
+            script.append((key, typed(node, value)))
+        else:
+            script.append((key, value))
     return [*script, (REVIEW, ""), (RAW, "y")]
 
 

@@ -3,71 +3,25 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import stat
-import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pexpect
 import pytest
 from pypdf import PdfReader
 
 from careplan.intake import load_intake
-from careplan.interview.loader import builtin_form
-from careplan.interview.nodes import Group, Question, split_key
 from careplan.interview.partial import load_partial
 from careplan.rules.library import Library
 from tests.conftest import ROOT
-from tests.helpers.interview_driver import RAW, REVIEW, asked_keys, drive, keys_for, node_for, normalised, script_for
+from tests.helpers.interview_driver import REVIEW, asked_keys, drive, normalised, script_for
+from tests.helpers.interview_pty import CAREPLAN, answer, prompt_text, spawn
 
 pytestmark = pytest.mark.slow  # slow: the real interview in a pty
 
-CAREPLAN = str(Path(sys.executable).with_name("careplan"))
 FAMILY = ROOT / "intake_forms" / "relactation" / "examples" / "01-recent-weaning-term-baby.json"
-TIMEOUT = 30
-
-
-def prompt_text(key: str) -> str:
-    """The words of the question asked in this slot, as the terminal shows them."""
-    if key == REVIEW:
-        return "Change which answer?"
-    node = node_for(builtin_form(), key)
-    _, marker, index = split_key(key)
-    if marker == "add":
-        assert isinstance(node, Group)
-        return node.spec.ask if index == 0 and node.spec.ask else node.spec.add
-    if marker in ("gate", "screen"):
-        return node.spec.ask or ""
-    assert isinstance(node, Question)
-    return node.spec.pick if node.gated and node.spec.pick else node.spec.ask
-
-
-def spawn(tmp_path: Path, *args: str) -> pexpect.spawn:
-    env = {
-        **os.environ,
-        "XDG_STATE_HOME": str(tmp_path / "state"),  # the running-interview marker: this test's, not the user's
-        "PATH": os.pathsep.join(p for p in os.environ.get("PATH", "").split(os.pathsep)
-                                if p and Path(p).resolve() != Path(CAREPLAN).parent.resolve()),
-        "TERM": "xterm-256color",
-        "PROMPT_TOOLKIT_NO_CPR": "1",  # nobody answers cursor-position requests in a test terminal
-        "COLUMNS": "160",
-        "LINES": "50",
-    }
-    return pexpect.spawn(CAREPLAN, ["interview", *args], cwd=str(tmp_path), env=env, encoding="utf-8",
-                         timeout=TIMEOUT, dimensions=(50, 160))
-
-
-def answer(child: pexpect.spawn, script: list[tuple[str, Any]]) -> None:
-    form = builtin_form()
-    for key, value in script:
-        if key == RAW:
-            child.send(str(value))
-            continue
-        child.expect_exact(prompt_text(key))
-        child.send(keys_for(form, key, value))
 
 
 def test_interview_in_a_terminal_writes_the_intake_and_the_pdf(tmp_path: Path) -> None:

@@ -115,13 +115,23 @@ def test_the_health_history_ticks_open_the_lists_without_asking_any_again() -> N
     assert unknown["medications"] is None and unknown["conditions"] is None
 
 
+def test_email_consent_is_one_choice_and_unencrypted_means_by_email_too() -> None:
+    email = screen(builtin_form(), ("consent", "by_email"))
+    assert email.spec.one
+    assert [value for value, _ in email.menu()] == ["none", "email_plan", "unencrypted", "unknown", "each"]
+    given = {".".join(rel): value for rel, value in email.values(["unencrypted"]).items()}
+    assert given == {"consent.email_plan": True, "consent.unencrypted_email_accepted": True}
+    assert email.values(["unknown"]) == email.values(["none"]), "not asked: no email is sent"
+    assert email.problem(["email_plan", "unencrypted"]) == "Pick one"
+
+
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name[:2])
 def test_every_example_turns_into_ticks_and_back(path: Path) -> None:
     form = builtin_form()
     data = Intake.model_validate_json(path.read_bytes()).model_dump(mode="json")
     answers = flatten(form, data)
     screens = {key: value for key, value in answers.items() if key.endswith("#screen")}
-    assert len(screens) == 3 + len(data["babies"])
+    assert len(screens) == 4 + len(data["babies"]) + (data["parent"]["email"] is not None)
     if path.name.startswith(("01", "02", "03", "07", "09")):  # families whose answers are all checked yes or no
         assert ["each"] not in screens.values(), screens
     rebuilt = Intake.model_validate(build_data(form, answers)).model_dump(mode="json")

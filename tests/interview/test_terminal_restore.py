@@ -30,7 +30,8 @@ from careplan.interview.terminal import (
     stale_markers,
 )
 from tests.helpers.interview_driver import script_for
-from tests.interview.test_interview_pty import CAREPLAN, FAMILY, TIMEOUT, answer, prompt_text
+from tests.helpers.interview_pty import CAREPLAN, TIMEOUT, answer, prompt_text
+from tests.interview.test_interview_pty import FAMILY
 
 PARTIAL = Path("/work/visits/a b/intake.partial.json")
 
