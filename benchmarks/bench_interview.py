@@ -11,10 +11,10 @@ Each run is a fresh process (cold imports, as at a consult) that answers a whole
 Printed: time from the last answer to the PDF on disk for each (median of N runs) and their ratio; the time to
 the first prompt; and the slowest gap between an answer and the next prompt.
 
-First, for three scripted families (a typical first visit, a newborn in trouble, twins at a follow-up), the
-questions asked and the keystrokes it takes to answer them as a consultant would (a number and Enter for a choice,
-arrows and space for ticks, the text and Enter for typed answers; issue 5/9's goal: a typical first visit in at
-most 55 questions).
+First, for three scripted families (a typical first visit, a newborn in trouble, preterm twins), the questions
+asked and the keystrokes it takes to answer them as a consultant would (a number and Enter for a choice, arrows and
+space for ticks, the text and Enter for typed answers; issue 5/9's goal: a typical first visit in at most 55
+questions), at the first visit and at a follow-up a week later (``--from``).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ FAMILY = EXAMPLES / "04-urgent-newborn-weight-loss.json"
 SCRIPTED = {
     "typical first visit": EXAMPLES / "01-recent-weaning-term-baby.json",
     "newborn losing weight": EXAMPLES / "04-urgent-newborn-weight-loss.json",
-    "twins, follow-up": EXAMPLES / "05-preterm-twins-nicu-follow-up.json",
+    "preterm twins": EXAMPLES / "05-preterm-twins-nicu-follow-up.json",
 }
 #: One key each: an arrow (ESC [ A-D) or any single character.
 _KEY = re.compile(r"\x1b\[[A-D]|.", re.DOTALL)
@@ -48,8 +48,9 @@ _KEY = re.compile(r"\x1b\[[A-D]|.", re.DOTALL)
 
 def effort() -> list[tuple[str, int, int]]:
     """(family, questions asked, keystrokes) for each scripted family, answered as the tests' driver does."""
+    from careplan.intake import Intake
     from careplan.interview.loader import builtin_form
-    from tests.helpers.interview_driver import asked_keys, keys, script_for
+    from tests.helpers.interview_driver import asked_keys, follow_up_intake, follow_up_script_for, keys, script_for
 
     form = builtin_form()
     out = []
@@ -62,6 +63,10 @@ def effort() -> list[tuple[str, int, int]]:
             presets = {"consult.setting": consult["setting"], "consult.jurisdiction": consult["jurisdiction"]}
             script = script_for(expected, form, presets)
             out.append((f"{name} (practice presets)", len(asked_keys(script)), len(_KEY.findall(keys(form, script)))))
+        # the follow-up a week later (--from this visit): only what changes is asked
+        first = Intake.model_validate(expected).model_dump(mode="json")
+        script = follow_up_script_for(first, follow_up_intake(first, days=7, gained=150), form)
+        out.append((f"{name}: follow-up", len(asked_keys(script)), len(_KEY.findall(keys(form, script)))))
     return out
 
 

@@ -19,6 +19,7 @@ from careplan.intake.common import (
     Answer,
     CareDate,
     IntakeModel,
+    Notes,
     red_flags,
     weeks_of,
 )
@@ -158,6 +159,7 @@ class Baby(IntakeModel):
         Field(title="vomiting", json_schema_extra=red_flags(["forceful", "green"], ["no", "sometimes", "unknown"])),
     ] = "unknown"
     sleeps: Annotated[SleepPlace, Field(title="where the baby sleeps")] = "unknown"
+    notes: Notes = None
 
     _on: date | None = PrivateAttr(default=None)
     _milk_documented: bool = PrivateAttr(default=False)

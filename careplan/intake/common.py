@@ -48,6 +48,15 @@ class IntakeModel(BaseModel):
         return unicodedata.normalize("NFC", _CONTROL.sub("", value)) if isinstance(value, str) else value
 
 
+#: The consultant's short notes on one part of the consult (the parent, a baby, the history...), for the record:
+#: kept in the intake, shown in the review, not printed in the parent's plan.
+Notes = Annotated[
+    str | None,
+    Field(title="notes", description="The consultant's notes on this part of the consult.", min_length=1,
+          max_length=500),
+]
+
+
 def weeks_of(days: int | float) -> float:
     return round(days / 7.0, 1)
 

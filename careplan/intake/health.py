@@ -15,7 +15,7 @@ from pydantic import (
 )
 
 from careplan._io import load_yaml
-from careplan.intake.common import Answer, CareDate, IntakeModel, red_flags
+from careplan.intake.common import Answer, CareDate, IntakeModel, Notes, red_flags
 
 # --------------------------------------------------------------------------------------------------------------
 # Health
@@ -226,6 +226,7 @@ class Health(IntakeModel):
     fever: Annotated[
         Answer, Field(title="parent has a fever now", json_schema_extra=red_flags(["yes"], ["no", "unknown"]))
     ] = "unknown"
+    notes: Notes = None
 
     @property
     def breast_problem_list(self) -> list[BreastProblem]:

@@ -32,7 +32,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from careplan.intake.baby import Baby
-from careplan.intake.common import SCHEMA_VERSION, SUPPORTED_MAJOR, Answer, CareDate, IntakeModel, weeks_of
+from careplan.intake.common import SCHEMA_VERSION, SUPPORTED_MAJOR, Answer, CareDate, IntakeModel, Notes, weeks_of
 from careplan.intake.health import BlendHerb, Health, Herb
 from careplan.intake.visit import Consent, Consult, FollowUp
 
@@ -67,6 +67,7 @@ class Parent(IntakeModel):
     menopause: Annotated[
         Literal["no", "perimenopause", "postmenopause", "unknown"], Field(title="menopause status")
     ] = "unknown"
+    notes: Notes = None
 
     _on: date | None = PrivateAttr(default=None)
 
@@ -121,6 +122,7 @@ class Lactation(IntakeModel):
     breast_changes_in_pregnancy: Annotated[
         Literal["yes", "no", "not_pregnant", "unknown"], Field(title="breast changes in pregnancy")
     ] = "unknown"
+    notes: Notes = None
 
     _on: date | None = PrivateAttr(default=None)
     _latest_expressed: float | None = PrivateAttr(default=None)
@@ -193,6 +195,7 @@ class Situation(IntakeModel):
         Literal["never", "sometimes", "planned", "unknown"], Field(title="shares a bed with the baby")
     ] = "unknown"
     bed_hazards: Annotated[list[BedHazard], Field(title="sleep surface hazards")] = []
+    notes: Notes = None
 
 
 Topic = Literal["herbs", "prescription_medicine", "power_pumping", "bodywork", "co_bathing", "bedsharing"]
@@ -232,6 +235,7 @@ class Goals(IntakeModel):
         ),
     ] = "not_asked"
     asked_about: Annotated[list[Topic], Field(title="topics the family asked about")] = []
+    notes: Notes = None
 
     @model_validator(mode="after")
     def _blend_needs_blend(self) -> Goals:

@@ -49,6 +49,14 @@ class Jump:
 #: The answer that means "open the section menu" (Ctrl-G, "go to").
 JUMP = Jump()
 
+
+class Note:
+    pass
+
+
+#: The answer that means "open this section's notes" (Ctrl-N).
+NOTE = Note()
+
 #: A practice file is a page of settings (careplan.practice reads at most this much too).
 MAX_PRACTICE_BYTES = 256 * 1024
 
@@ -109,7 +117,7 @@ class Asking:
     def progress(self, slot: Slot) -> str | None:
         """``The baby · question 14 of about 76``: where this question is among those the answers so far would
         ask (about: answers still to come open or close questions)."""
-        keys = [s.key for s in self.session.form.walk(self.session.answers).slots]
+        keys = [s.key for s in self.session.form.walk(self.session.answers).slots if s.kind != "note"]
         if slot.key not in keys:
             return None
         return f"{slot.section.title} · question {keys.index(slot.key) + 1} of about {len(keys)}"
@@ -193,7 +201,7 @@ class Asking:
         if screen.spec.one:
             menu = [questionary.Choice(label, value=value) for value, label in screen.menu()]
             picked = self.prompt(self._select(self.message(slot, screen.spec.ask), menu, ticked[0] if ticked else None))
-            return picked if picked is BACK or picked is JUMP else [picked]
+            return picked if picked is BACK or picked is JUMP or picked is NOTE else [picked]
         choices = [questionary.Choice(label, value=value, checked=value in ticked) for value, label in screen.menu()]
 
         def validate(picked: list[str]) -> bool | str:
@@ -246,7 +254,7 @@ class Asking:
         typed = self.prompt(
             questionary.text(text, default=edit_text(node, default), validate=validate, instruction=instruction)
         )
-        if typed is BACK or typed is JUMP:
+        if typed is BACK or typed is JUMP or typed is NOTE:
             return typed
         answer = self.read(node, typed)
         self.show_read(node, str(typed), answer)
@@ -272,7 +280,9 @@ class Asking:
             out.append("mL, or 2 oz")
         elif node.spec.input == "weeks":
             out.append("weeks, or 39+2")
-        if node.nullable and node.kind not in ("checkbox", "select"):
+        if node.spec.note:
+            out.append("Enter when done")
+        elif node.nullable and node.kind not in ("checkbox", "select"):
             out.append("Enter to skip if not known")
         if slot.key in self.session.state.previous:
             out.append(f"last visit: {show_value(node, self.session.state.previous[slot.key])}")
@@ -332,12 +342,22 @@ class Asking:
 
     @contextlib.contextmanager
     def jumping(self) -> Iterator[None]:
-        """Ctrl-G opens the section menu in the prompts asked inside (the questions in order, not the review's)."""
+        """Ctrl-G opens the section menu, and Ctrl-N the section's notes, in the prompts asked inside (the questions
+        in order, not the review's)."""
         self.jumps = True
         try:
             yield
         finally:
             self.jumps = False
+
+    @contextlib.contextmanager
+    def not_jumping(self) -> Iterator[None]:
+        """Inside a jump's own prompt (the notes): no Ctrl-G or Ctrl-N there."""
+        was, self.jumps = self.jumps, False
+        try:
+            yield
+        finally:
+            self.jumps = was
 
     def choose_section(self, slot: Slot) -> str | None:
         """The Ctrl-G menu: each section with questions, with how many are answered (``3) Health (5/14)``); the id
@@ -347,7 +367,7 @@ class Asking:
         walk = self.session.form.walk(self.session.answers).slots
         choices = []
         for section in self.session.form.sections:
-            slots = [s for s in walk if s.section.id == section.id]
+            slots = [s for s in walk if s.section.id == section.id and s.kind != "note"]
             if slots:
                 done = sum(s.key in self.session.answers for s in slots)
                 here = ", now" if section.id == slot.section.id else ""
@@ -370,6 +390,10 @@ class Asking:
             @bindings.add("c-g", eager=True)
             def _jump(event: Any) -> None:
                 event.app.exit(result=JUMP)
+
+            @bindings.add("c-n", eager=True)
+            def _note(event: Any) -> None:
+                event.app.exit(result=NOTE)
 
         app = question.application
         app.key_bindings = merge_key_bindings([app.key_bindings, bindings]) if app.key_bindings else bindings

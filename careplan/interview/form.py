@@ -68,14 +68,26 @@ class Form:
         result = Walk([], {}, {})
         for slot in self._walk_nodes([n for s in self.sections for n in s.nodes], (), (), answers, result):
             result.slots.append(slot)
-            if until_unanswered and slot.key not in answers:
+            if until_unanswered and slot.key not in answers and slot.kind != "note":
                 break
         return result
 
     def next_slot(self, answers: dict[str, Any]) -> Slot | None:
+        """The first question not yet answered (notes are not asked in order)."""
         walk = self.walk(answers, until_unanswered=True)
-        if walk.slots and walk.slots[-1].key not in answers:
+        if walk.slots and walk.slots[-1].key not in answers and walk.slots[-1].kind != "note":
             return walk.slots[-1]
+        return None
+
+    def note_for(self, slot: Slot, answers: dict[str, Any]) -> Slot | None:
+        """The notes of the section (and item: the baby) this slot belongs to, if it has any."""
+        for candidate in self.walk(answers).slots:
+            if (
+                candidate.kind == "note"
+                and candidate.section is slot.section
+                and slot.prefix[: len(candidate.prefix)] == candidate.prefix
+            ):
+                return candidate
         return None
 
     def prune(self, answers: dict[str, Any]) -> dict[str, Any]:
@@ -164,7 +176,7 @@ class Form:
             yield Slot(gate, "gate", node, prefix, path, items=items)
             if answers.get(gate) != "some":
                 return
-        yield Slot(key, "field", node, prefix, path, items=items)
+        yield Slot(key, "note" if node.spec.note else "field", node, prefix, path, items=items)
 
     def _walk_group(
         self,

@@ -236,10 +236,11 @@ class Group:
 
 @dataclass(frozen=True)
 class Slot:
-    """One thing to ask: a field, the gate of a list that may be unknown, or "add another?"."""
+    """One thing to ask: a field, the gate of a list that may be unknown, "add another?", a screen's ticks, or a
+    section's notes (asked only on Ctrl-N, or from the review)."""
 
     key: str
-    kind: Literal["field", "gate", "add", "screen"]
+    kind: Literal["field", "gate", "add", "screen", "note"]
     node: Question | Group | Screen
     prefix: Path_  # the enclosing item's path (relative conditions and paths start here)
     path: Path_  # the field's path (field), or the list's path (gate, add)

@@ -113,7 +113,7 @@ def build_data(form: Form, answers: dict[str, Any]) -> dict[str, Any]:
         if slot.key not in answers:
             continue
         value = answers[slot.key]
-        if slot.kind == "field":
+        if slot.kind in ("field", "note"):
             set_path(data, slot.path, copy.deepcopy(value))
         elif slot.kind == "gate":
             if value == "unknown":

@@ -119,6 +119,7 @@ class Review:
         redraw = True
         sections = self.session.form.sections
         while True:
+            # notes written (Ctrl-N while asking) are listed with the answers; notes not written are not
             slots = [s for s in self.session.form.walk(self.session.answers).slots if s.key in self.session.answers]
             count = len(slots)
             flags = self.session.flagging.current_flags(wait=True) or []

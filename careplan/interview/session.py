@@ -4,7 +4,8 @@ One public function, :func:`run_interview`. The questions are data (:mod:`carepl
 ``intake_forms/relactation/questions.yaml``); every type, range and message comes from the intake model. What it does:
 
 * Each answer is checked as it is typed, against its field and against the answers so far (dates in order), and
-  the model's message is shown in plain words. Ctrl-B goes back one question; Ctrl-G goes to any section and back.
+  the model's message is shown in plain words. Ctrl-B goes back one question; Ctrl-G goes to any section and back;
+  Ctrl-N writes the section's notes.
 * Every answer is saved at once to a partial file (atomically, mode 0600). Ctrl-C, a closed terminal or a crash
   loses nothing: :class:`InterviewInterrupted` (exit 130) says where the file is, and ``--resume`` continues.
 * Red flags (urgent items and same-day referrals) are shown the moment the answers raise them.
@@ -40,7 +41,7 @@ from careplan.errors import CareplanError, Interrupted, field_path
 from careplan.intake import Intake, load_intake
 from careplan.intake.consistency import contradictions
 from careplan.interview.answers import plain_message
-from careplan.interview.asking import JUMP, Asking
+from careplan.interview.asking import JUMP, NOTE, Asking
 from careplan.interview.background import Background, Draft
 from careplan.interview.carry import follow_up_answers
 from careplan.interview.common import BACK, Flag
@@ -173,6 +174,9 @@ class Interview:
                         jumped = (section, [], jumped[2] if jumped else slot)
                         slot, jumped = self.next_after_jump(jumped)
                     continue
+                if outcome is NOTE:
+                    self.take_note(slot)
+                    continue
                 if outcome is BACK:
                     earlier = self.slot_before(slot)
                     if earlier is None:
@@ -187,6 +191,18 @@ class Interview:
                     jumped[1].append(slot.key)
                     slot, jumped = self.next_after_jump(jumped)
 
+    def take_note(self, slot: Slot) -> None:
+        """Ctrl-N: the notes of this question's section (for a baby, that baby's), then the same question again."""
+        note = self.form.note_for(slot, self.answers)
+        if note is None:
+            self.console.say("This section has no notes.", "help")
+            return
+        with self.asker.not_jumping():
+            outcome = self.asker.ask(note)
+        if outcome is not BACK:
+            self.record(note, outcome)
+        self.asker.progress_for = None  # the question comes back: say where it is again
+
     def next_after_jump(
         self, jumped: tuple[str, list[str], Slot]
     ) -> tuple[Slot | None, tuple[str, list[str], Slot] | None]:
@@ -195,7 +211,7 @@ class Interview:
         an answer), else the first unanswered question. With the jump (None once it is over)."""
         section, asked, was = jumped
         slots = self.form.walk(self.answers).slots
-        rest = [s for s in slots if s.section.id == section and s.key not in asked]
+        rest = [s for s in slots if s.section.id == section and s.key not in asked and s.kind != "note"]
         if rest:
             return rest[0], jumped
         first = self.form.next_slot(self.answers)
@@ -392,7 +408,7 @@ def run_interview(
 
         session = create_app_session(input=input, output=output_device)
     console.say(f"Answers are saved as you go to {state.partial}. Ctrl-B goes back; Ctrl-G goes to any section "
-                "and back; Ctrl-C stops (nothing is lost).", "help")
+                "and back; Ctrl-N writes notes on the section; Ctrl-C stops (nothing is lost).", "help")
     gc_was_enabled = gc.isenabled()
     interview.idle_gc = gc_was_enabled
     gc.disable()

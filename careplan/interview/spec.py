@@ -46,6 +46,8 @@ class QuestionSpec(Strict):
     follow_up: Literal["fresh"] | None = None
     gate: dict[str, str] | None = None
     pick: str | None = None
+    #: A section's notes: not asked in order; Ctrl-N at any question of the section opens it; the review lists it.
+    note: bool = False
     #: Inside a screen: the value this question takes when the screen's answer is {none, unknown, declined}
     #: (declined falls back to unknown).
     screened: dict[Literal["none", "unknown", "declined"], Any] | None = None

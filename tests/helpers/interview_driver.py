@@ -14,12 +14,13 @@ Helpers only: no tests here.
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,7 @@ SPACE = " "
 CTRL_B = "\x02"
 CTRL_C = "\x03"
 CTRL_G = "\x07"  # "go to": the section menu
+CTRL_N = "\x0e"  # the section's notes
 CTRL_U = "\x15"
 SHORTCUTS = InquirerControl.SHORTCUT_KEYS
 KEEP = object()
@@ -198,8 +200,8 @@ def script_for(
                 answers = without
     script: list[tuple[str, Any]] = []
     for slot in form.walk(answers).slots:
-        if slot.key in (presets or {}):
-            continue  # given by the practice file: not asked
+        if slot.key in (presets or {}) or slot.kind == "note":
+            continue  # given by the practice file, or a section's notes: not asked in order
         value = answers[slot.key]
         if slot.kind == "field":
             node = slot.node
@@ -207,6 +209,38 @@ def script_for(
             value = typed(node, value)
         script.append((slot.key, value))
     return [*script, (REVIEW, ""), (RAW, "y")]
+
+
+def follow_up_intake(previous: dict[str, Any], *, days: int, gained: int) -> dict[str, Any]:
+    """What the follow-up ``days`` later should save: this visit's date, weights (each baby ``gained`` grams more),
+    diapers, last milk removal, assessment and next visit; the last weights become earlier weights; one progress
+    entry for the first baby. Everything else as at the last visit (carried over, or asked again and kept)."""
+    data = copy.deepcopy(previous)
+    consult = data["consult"]
+    on = date.fromisoformat(consult["date"]) + timedelta(days=days)
+    consult.update(
+        visit="follow_up",
+        first_visit=consult.get("first_visit") or consult["date"],
+        date=on.isoformat(),
+        assessment="Feeds are going better this week.",
+        next_visit=(on + timedelta(days=7)).isoformat(),
+        next_visit_time="10:00",
+    )
+    data["lactation"]["last_milk_removal"] = on.isoformat()
+    for baby in data["babies"]:
+        earlier = {w["date"]: w for w in baby["earlier_weights"]}
+        earlier.setdefault(baby["weighed_on"], {"date": baby["weighed_on"], "grams": baby["current_weight_g"]})
+        baby["earlier_weights"] = sorted(earlier.values(), key=lambda w: w["date"])
+        baby.update(weighed_on=on.isoformat(), current_weight_g=baby["current_weight_g"] + gained,
+                    wet_diapers_24h=6, dirty_diapers_24h=3)
+    first = data["babies"][0]
+    data["progress"] = [*data.get("progress", []), {
+        "date": on.isoformat(), "baby": 1, "milk_removal_sessions_per_24h": 8, "expressed_ml_per_24h": 90,
+        "supplement_ml_per_24h": first["feeding"]["supplement_ml_per_24h"], "baby_weight_g": first["current_weight_g"],
+        "wet_diapers_24h": 6, "dirty_diapers_24h": 3,
+    }]
+    data.pop("record_id", None)
+    return Intake.model_validate(data).model_dump(mode="json", exclude={"record_id"})
 
 
 def follow_up_script_for(
@@ -221,6 +255,8 @@ def follow_up_script_for(
     target = flatten(form, Intake.model_validate(expected).model_dump(mode="json"))
     script: list[tuple[str, Any]] = []
     for slot in form.walk(target).slots:
+        if slot.kind == "note":
+            continue  # notes are written with Ctrl-N, not asked in order
         key, value = slot.key, target[slot.key]
         if key in carried:
             assert carried[key] == value, f"{key}: carried {carried[key]!r}, expected {value!r}"

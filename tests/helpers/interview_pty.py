@@ -53,12 +53,20 @@ def spawn(tmp_path: Path, *args: str, rows: int = 50, columns: int = 160) -> pex
                          timeout=TIMEOUT, dimensions=(rows, columns))
 
 
-def answer(child: pexpect.spawn, script: list[tuple[str, Any]]) -> None:
-    """Wait for each question of the script, then send its keys (RAW keys are sent at once)."""
+def answer(child: pexpect.spawn, script: list[tuple[str, Any]], last: list[str] | None = None) -> None:
+    """Wait for each question of the script, then send its keys (RAW keys are sent at once). A question asked
+    twice in a row (each medicine's "taking it now?") waits for the first one's answered line first, so its keys
+    never go to the one before. ``last``: the text of the question answered just before (kept up to date)."""
     form = builtin_form()
+    last = last if last is not None else []
     for key, value in script:
         if key == RAW:
             child.send(str(value))
+            last[:] = []
             continue
-        child.expect_exact(prompt_text(key))
+        text = prompt_text(key)
+        if last and last[0] == text:
+            child.expect_exact(text)  # the answered line of the same question just before
+        child.expect_exact(text)
         child.send(keys_for(form, key, value))
+        last[:] = [text]

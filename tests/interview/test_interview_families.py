@@ -9,10 +9,8 @@ weight (a red flag at once), and preterm twins.
 
 from __future__ import annotations
 
-import copy
 import json
 import stat
-from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +29,7 @@ from tests.helpers.interview_driver import (
     KEEP,
     REVIEW,
     asked_keys,
+    follow_up_intake,
     follow_up_script_for,
     go_to,
     normalised,
@@ -51,38 +50,6 @@ FAMILIES = {
 def first_visit(family: str) -> dict[str, Any]:
     data: dict[str, Any] = json.loads((EXAMPLES / FAMILIES[family]).read_text(encoding="utf-8"))
     return data
-
-
-def follow_up(previous: dict[str, Any], *, days: int, gained: int) -> dict[str, Any]:
-    """What the follow-up ``days`` later should save: this visit's date, weights (each baby ``gained`` grams more),
-    diapers, last milk removal, assessment and next visit; the last weights become earlier weights; one progress
-    entry for the first baby. Everything else as at the last visit (carried over, or asked again and kept)."""
-    data = copy.deepcopy(previous)
-    consult = data["consult"]
-    on = date.fromisoformat(consult["date"]) + timedelta(days=days)
-    consult.update(
-        visit="follow_up",
-        first_visit=consult.get("first_visit") or consult["date"],
-        date=on.isoformat(),
-        assessment="Feeds are going better this week.",
-        next_visit=(on + timedelta(days=7)).isoformat(),
-        next_visit_time="10:00",
-    )
-    data["lactation"]["last_milk_removal"] = on.isoformat()
-    for baby in data["babies"]:
-        earlier = {w["date"]: w for w in baby["earlier_weights"]}
-        earlier.setdefault(baby["weighed_on"], {"date": baby["weighed_on"], "grams": baby["current_weight_g"]})
-        baby["earlier_weights"] = sorted(earlier.values(), key=lambda w: w["date"])
-        baby.update(weighed_on=on.isoformat(), current_weight_g=baby["current_weight_g"] + gained,
-                    wet_diapers_24h=6, dirty_diapers_24h=3)
-    first = data["babies"][0]
-    data["progress"] = [*data.get("progress", []), {
-        "date": on.isoformat(), "baby": 1, "milk_removal_sessions_per_24h": 8, "expressed_ml_per_24h": 90,
-        "supplement_ml_per_24h": first["feeding"]["supplement_ml_per_24h"], "baby_weight_g": first["current_weight_g"],
-        "wet_diapers_24h": 6, "dirty_diapers_24h": 3,
-    }]
-    data.pop("record_id", None)
-    return Intake.model_validate(data).model_dump(mode="json", exclude={"record_id"})
 
 
 def answered_before(expected: dict[str, Any], script: list[tuple[str, Any]], key: str) -> dict[str, Any]:
@@ -125,12 +92,16 @@ def with_back_and_jump(expected: dict[str, Any], script: list[tuple[str, Any]]) 
 
 def send(child: pexpect.spawn, steps: list[tuple[str, Any]]) -> None:
     """Like :func:`answer`; a step whose keys are Ctrl-B or a section jump is sent once its question is shown."""
+    last: list[str] = []
     for key, value in steps:
         if isinstance(value, str) and value.startswith((CTRL_B, CTRL_G)):
+            if last == [prompt_text(key)]:
+                child.expect_exact(last[0])
             child.expect_exact(prompt_text(key))
             child.send(value)
+            last[:] = []  # what comes next is a question asked again, or the menu
         else:
-            answer(child, [(key, value)])
+            answer(child, [(key, value)], last)
 
 
 def finish(child: pexpect.spawn) -> None:
@@ -173,7 +144,7 @@ def test_a_first_visit_and_its_follow_up_in_a_terminal(tmp_path: Path, family: s
     assert not partial.exists()
 
     # the follow-up a week later, from the saved first visit
-    wanted = follow_up(written, days=7, gained=150)
+    wanted = follow_up_intake(written, days=7, gained=150)
     script = follow_up_script_for(written, wanted)[:-2]
     keys = asked_keys(script)
     assert len(keys) < len(asked_keys(script_for(wanted))) // 2, "a follow-up asks again only what changes"

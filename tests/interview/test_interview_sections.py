@@ -56,7 +56,7 @@ def answered_before(expected: dict[str, Any], script: list[tuple[str, Any]], key
 
 
 def section_slots(answers: dict[str, Any], section: str) -> list[str]:
-    return [s.key for s in builtin_form().walk(answers).slots if s.section.id == section]
+    return [s.key for s in builtin_form().walk(answers).slots if s.section.id == section and s.kind != "note"]
 
 
 def test_the_first_questions_show_where_they_are_and_ctrl_g_back_changes_nothing(tmp_path: Path) -> None:
