@@ -200,7 +200,9 @@ def run_batch(
         except KeyboardInterrupt:
             report.interrupted = True
         finally:
+            heard = {key: dict(entry) for key, entry in manifest.inputs.items()}
             manifest.replay(state, absolute_out)  # what a worker finished that the main process did not hear of
+            _finished_unheard(report, manifest, heard)
             for item in report.items:  # this run's results win over older journal lines
                 if item.status == "rendered" and item.fingerprint and item.output:
                     manifest.record(item.key, item.fingerprint, item.output)
@@ -216,6 +218,15 @@ def run_batch(
             item.output = None
     report.seconds = time.monotonic() - started
     return report
+
+
+def _finished_unheard(report: BatchReport, manifest: Manifest, heard: dict[str, dict[str, str]]) -> None:
+    """A plan whose worker finished its PDF (journal line written, PDF in place with that hash) after Ctrl-C, but
+    before telling the main process, is rendered, not interrupted: the report says what is on disk."""
+    for item in report.items:
+        entry = manifest.inputs.get(item.key)
+        if item.status == "interrupted" and entry and entry != heard.get(item.key) and entry["output"] == item.output:
+            item.status, item.fingerprint = "rendered", entry["fingerprint"]
 
 
 def _triage(report: BatchReport, manifest: Manifest, settings: Settings, outdir: Path, force: bool) -> dict[str, str]:
