@@ -4,7 +4,8 @@ Run: .venv/bin/python benchmarks/bench_interview.py [--repeat N] [--pause SECOND
 
 Each run is a fresh process (cold imports, as at a consult) that answers a whole family through a pipe input with
 ``--render``. The answers come at once; the last one ("save") comes after a pause that stands for the consult
-(a real one lasts an hour). Two variants:
+(a real one lasts an hour; 10 s by default, long enough on a 2-core laptop for the background imports and the
+draft of a 9-page plan to finish: with 4 s the draft was still rendering and "warm" measured part of it). Two variants:
   warm   what careplan does: WeasyPrint is imported in the background while the questions are asked, and the PDF
          is drafted in the background while the review is on the screen (used if the intake is saved unchanged)
   cold   no background warm-up and no draft: WeasyPrint is imported and the PDF rendered after the last answer
@@ -119,7 +120,7 @@ def keys_all_but_last(keys, script):  # type: ignore[no-untyped-def]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--pause", type=float, default=4.0, help="seconds before the last answer (the consult)")
+    parser.add_argument("--pause", type=float, default=10.0, help="seconds before the last answer (the consult)")
     parser.add_argument("--variant", choices=["warm", "cold"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.variant:
