@@ -202,7 +202,7 @@ def run_batch(
         finally:
             heard = {key: dict(entry) for key, entry in manifest.inputs.items()}
             manifest.replay(state, absolute_out)  # what a worker finished that the main process did not hear of
-            _finished_unheard(report, manifest, heard)
+            mark_finished_unheard(report, manifest, heard)
             for item in report.items:  # this run's results win over older journal lines
                 if item.status == "rendered" and item.fingerprint and item.output:
                     manifest.record(item.key, item.fingerprint, item.output)
@@ -220,7 +220,7 @@ def run_batch(
     return report
 
 
-def _finished_unheard(report: BatchReport, manifest: Manifest, heard: dict[str, dict[str, str]]) -> None:
+def mark_finished_unheard(report: BatchReport, manifest: Manifest, heard: dict[str, dict[str, str]]) -> None:
     """A plan whose worker finished its PDF (journal line written, PDF in place with that hash) after Ctrl-C, but
     before telling the main process, is rendered, not interrupted: the report says what is on disk."""
     for item in report.items:
