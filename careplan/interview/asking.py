@@ -57,6 +57,9 @@ class Note:
 #: The answer that means "open this section's notes" (Ctrl-N).
 NOTE = Note()
 
+#: The answers that are keys, not answers: back, the section menu, the notes.
+MOVES = (BACK, JUMP, NOTE)
+
 #: A practice file is a page of settings (careplan.practice reads at most this much too).
 MAX_PRACTICE_BYTES = 256 * 1024
 
@@ -201,7 +204,7 @@ class Asking:
         if screen.spec.one:
             menu = [questionary.Choice(label, value=value) for value, label in screen.menu()]
             picked = self.prompt(self._select(self.message(slot, screen.spec.ask), menu, ticked[0] if ticked else None))
-            return picked if picked is BACK or picked is JUMP or picked is NOTE else [picked]
+            return picked if any(picked is move for move in MOVES) else [picked]
         choices = [questionary.Choice(label, value=value, checked=value in ticked) for value, label in screen.menu()]
 
         def validate(picked: list[str]) -> bool | str:
@@ -254,7 +257,7 @@ class Asking:
         typed = self.prompt(
             questionary.text(text, default=edit_text(node, default), validate=validate, instruction=instruction)
         )
-        if typed is BACK or typed is JUMP or typed is NOTE:
+        if any(typed is move for move in MOVES):
             return typed
         answer = self.read(node, typed)
         self.show_read(node, str(typed), answer)

@@ -17,15 +17,10 @@ from careplan.practice import STARTER, load_practice
 from careplan.rules.library import Library
 from tests.conftest import ROOT
 from tests.helpers.interview_driver import asked_keys, drive, normalised, script_for
+from tests.test_practice import write
 
 FAMILY = ROOT / "intake_forms" / "relactation" / "examples" / "01-recent-weaning-term-baby.json"
 PRESETS = '[interview]\nsetting = "clinic"\njurisdiction = "US"\n'
-
-
-def write(tmp_path: Path, text: str) -> Path:
-    path = tmp_path / "practice.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def test_presets_are_read_and_checked_by_the_questions_own_field(tmp_path: Path) -> None:
