@@ -225,7 +225,7 @@ def load_practice(path: str | Path | None = None) -> Practice:
         raise InputError([f"{path}: not valid TOML: {exc}"]) from None
     for key in ("logo", "templates", "data_folder"):
         if isinstance(data.get(key), str):
-            data[key] = (path.parent / data[key]).resolve()
+            data[key] = _beside(path, data[key], key)
     smtp = data.get("smtp")
     if isinstance(smtp, dict):
         if "password" in smtp:
@@ -236,11 +236,18 @@ def load_practice(path: str | Path | None = None) -> Practice:
                 ]
             )
         if isinstance(smtp.get("ca_file"), str):
-            smtp["ca_file"] = (path.parent / smtp["ca_file"]).resolve()
+            smtp["ca_file"] = _beside(path, smtp["ca_file"], "smtp › ca_file")
     try:
         return Practice.model_validate(data)
     except ValidationError as exc:
         raise InputError(describe_validation_error(exc, Practice, str(path))) from None
+
+
+def _beside(practice: Path, name: str, key: str) -> Path:
+    """A path the practice file names, relative to the file; one clear line for a name no file can have."""
+    if "\x00" in name:
+        raise InputError([f"{practice}: {key}: a file name cannot hold a NUL character"])
+    return (practice.parent / name).resolve()
 
 
 STARTER = """\

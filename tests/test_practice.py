@@ -79,3 +79,19 @@ def test_practice_check_names_every_problem_and_passes_a_good_file(tmp_path: Pat
         f"{templates / 'plan.html'}: line 1: Expected an expression, got 'end of statement block'",
         f"{templates / 'email' / 'body.txt'}: a template must not be a symbolic link",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ('logo = "a\\u0000.png"\n', "logo"),
+        ('templates = "\\u0000"\n', "templates"),
+        ('data_folder = "d\\u0000"\n', "data_folder"),
+        (SMTP.format(host="smtp.example.org", security="tls") + 'ca_file = "\\u0000"\n', "smtp › ca_file"),
+    ],
+)
+def test_a_nul_in_a_file_name_is_one_clear_line(tmp_path: Path, text: str, key: str) -> None:
+    """Found by the practice-file fuzz test: a NUL made path resolution raise an internal error."""
+    with pytest.raises(InputError) as caught:
+        load_practice(write(tmp_path, text))
+    assert caught.value.lines == [f"{tmp_path / 'practice.toml'}: {key}: a file name cannot hold a NUL character"]
