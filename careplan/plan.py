@@ -127,6 +127,36 @@ class BabySummary(_Frozen):
     age_months: float
     corrected_age_weeks: float
     preterm: bool | None
+    expected_wet_diapers: int | None = None  # the fewest wet diapers a day expected at this age
+
+
+class GrowthPoint(_Frozen):
+    """One weighing on the WHO weight-for-age standard. ``z`` and ``centile`` are null when the sex is not known
+    or the age is outside the standard (before term-equivalent age, after 24 months); ``beyond`` says the weight is
+    past -3 or +3 z, where careplan does not extrapolate (``z`` is then -3 or 3)."""
+
+    date: date
+    age_days: int
+    corrected_age_days: float | None = None  # for a baby born preterm: the age from the due date
+    weight_g: int
+    weighed: str  # birth, or where it was taken (this_visit, doctor, home_scale, ..., unknown)
+    weighed_how: str | None = None
+    z: float | None = None
+    centile: float | None = None
+    beyond: Literal["below", "above"] | None = None
+    velocity_g_per_day: float | None = None  # the gain since the latest weighing at least 5 days before
+    velocity_days: int | None = None  # the days that gain is measured over
+
+
+class Growth(_Frozen):
+    """One baby's weights on the WHO 2006 weight-for-age standard (birth to 24 months)."""
+
+    baby: str
+    sex: Literal["female", "male", "unknown"]
+    standard: str
+    corrected: bool  # ages are corrected for prematurity
+    points: list[GrowthPoint]
+    notes: list[str] = []  # why centiles are missing for some or all weights
 
 
 class ProgressRow(_Frozen):
@@ -137,7 +167,12 @@ class ProgressRow(_Frozen):
     milk_removal_sessions_per_24h: int | None = None
     expressed_ml_per_24h: float | None = None
     supplement_ml_per_24h: float | None = None
+    supplement_methods: list[str] = []
+    feeds_at_breast_per_24h: int | None = None
     baby_weight_g: int | None = None
+    weighed_at: str = "unknown"
+    weighed_how: str = "unknown"
+    test_weight_transfer_g: int | None = None
     wet_diapers_24h: int | None = None
     dirty_diapers_24h: int | None = None
 
@@ -165,6 +200,7 @@ class Plan(_Frozen):
     schedule: Schedule | None = None  # when the plan type computes a milk-removal schedule
     feeding: list[FeedingPlan] = []
     timeline: list[Milestone] = []
+    growth: list[Growth] = []  # when the plan type computes growth: each baby's weights on the WHO standard
     sources: dict[str, SourceRef]
     library: list[str]
 

@@ -219,6 +219,10 @@ def _baby_age_days(draw: _Draw) -> int:
     return draw.between(*band)
 
 
+#: The most a synthetic baby gains in a day (the intake refuses over 100 g a day between weighings).
+MOST_GAIN = 90
+
+
 def _birth_weight(draw: _Draw, gestation: float | None) -> int:
     weeks = 39.0 if gestation is None else gestation
     mean = 3400 - max(0.0, 40 - weeks) * 230
@@ -231,6 +235,7 @@ def _baby(draw: _Draw, consult: date, birth: date, age_days: int, gestation: flo
     baby: dict[str, Any] = {
         "name": name,
         "birth_date": _ymd(birth),
+        "sex": draw.pick(["female", "male", "unknown"], weights=[46, 46, 8]),
         "gestational_age_weeks": gestation,
         "birth_weight_g": draw.known(max(600, birth_weight), 0.06),
     }
@@ -240,8 +245,9 @@ def _baby(draw: _Draw, consult: date, birth: date, age_days: int, gestation: flo
         weighed_on = birth + timedelta(days=weighed_days)
         if weighed_days <= 14:
             change = draw.uniform(-0.11, 0.06, 3)  # a real share lose 7-10% in the first days
+            change = min(change, MOST_GAIN * weighed_days / birth_weight)
         else:
-            gain_per_day = draw.rng.gauss(28 if weighed_days < 100 else 15, 8)
+            gain_per_day = min(MOST_GAIN, draw.rng.gauss(28 if weighed_days < 100 else 15, 8))
             change = (weighed_days - 10) * gain_per_day / birth_weight
         baby["current_weight_g"] = max(400, min(25000, int(birth_weight * (1 + change))))
         baby["weighed_on"] = _ymd(weighed_on)
@@ -459,15 +465,22 @@ def synthetic_intake(index: int, seed: int = 0) -> dict[str, Any]:
     if follow_up:
         for _ in range(draw.between(1, 3)):
             on = birth + timedelta(days=draw.between(max(0, age_days - 30), age_days))
-            progress.append({
-                "date": _ymd(on),
-                "baby": draw.between(1, babies_count),
+            number = draw.between(1, babies_count)
+            entry: dict[str, Any] = {
+                "baby": number,
                 "milk_removal_sessions_per_24h": draw.known(draw.between(4, 10), 0.2),
                 "expressed_ml_per_24h": draw.known(float(draw.between(0, 500)), 0.3),
                 "supplement_ml_per_24h": draw.known(float(draw.between(0, 800)), 0.3),
-                "baby_weight_g": draw.known(babies[0].get("current_weight_g", 3500), 0.4),
+                "feeds_at_breast_per_24h": draw.known(draw.between(0, 10), 0.3),
                 "wet_diapers_24h": draw.known(draw.between(4, 9), 0.4),
-            })
+            }
+            kid = babies[number - 1]
+            if kid.get("weighed_on") and draw.chance(0.6):  # the weight of the day that baby was weighed
+                on = date.fromisoformat(kid["weighed_on"])
+                entry["baby_weight_g"] = kid["current_weight_g"]
+                entry["weighed_at"] = draw.pick(["this_visit", "doctor", "clinic", "pharmacy", "home_scale"])
+                entry["weighed_how"] = draw.pick(["naked", "clean_diaper", "clothed", "unknown"])
+            progress.append({"date": _ymd(on), **entry})
         progress.sort(key=lambda entry: str(entry["date"]))
     return {
         "schema_version": "1.0",

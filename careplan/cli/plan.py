@@ -82,3 +82,26 @@ def render(
     if practice is None:
         click.echo(options.NO_PRACTICE_NOTICE, err=True)
     click.echo(str(target))
+
+
+@click.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="PDF to write [INTAKE-progress.pdf]."
+)
+@options.practice
+@options.variant
+@options.libraries
+def progress(file: Path, output: Path | None, practice: Path | None, variant: str, libraries: tuple[Path, ...]) -> None:
+    """Render the progress summary and charts for an intake (growth on the WHO curves, milk, routine).
+
+    Example: careplan progress follow-up.json -o progress.pdf
+    """
+    from careplan.pipeline import render_file
+
+    target = output or file.with_name(f"{file.stem}-progress.pdf")
+    warnings = render_file(file, target, practice=practice, libraries=libraries, variant=variant, kind="progress")
+    echo_lines([f"warning: {warning}" for warning in warnings])
+    if practice is None:
+        click.echo(options.NO_PRACTICE_NOTICE, err=True)
+    click.echo(str(target))

@@ -118,6 +118,17 @@ class DocumentContext:
         contact = self.practice.contact
         return " · ".join(part for part in (contact.phone, contact.address) if part)
 
+    #: The progress charts come under their own "Your progress" heading (the progress document has it as its title).
+    progress_heading = True
+
+    @property
+    def charts(self) -> list[dict[str, Any]]:
+        """The progress charts (a follow-up's growth, milk and routine), each with its table; none at a first
+        visit."""
+        from careplan.documents.progress_charts import charts
+
+        return charts(self.plan, self.fmt) if self.plan.visit == "follow_up" else []
+
     @property
     def actions(self) -> list[dict[str, str]]:
         """The sheet's "what to do now": three to five items that fired for this family, each with the anchor of
@@ -302,6 +313,8 @@ _TEMPLATE_VALUES = (
     "help_tiers",
     "left_out",
     "how_set",
+    "charts",
+    "progress_heading",
 )
 
 

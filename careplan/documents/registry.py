@@ -49,6 +49,13 @@ DOCUMENTS: dict[str, Document] = {
         audience="parent",
         attach_intake=True,
     ),
+    "progress": Document(
+        name="progress",
+        title="Progress since the first visit: growth, milk and routine charts",
+        module="careplan.documents.progress",
+        audience="parent",
+        attach_intake=False,
+    ),
 }
 
 

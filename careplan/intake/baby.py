@@ -69,6 +69,8 @@ AmountGuard = Literal[
     "gain_low",
     "no_milk_yet",
 ]
+#: The sex the WHO growth standards are split by; "unknown" draws no centile curves.
+Sex = Literal["female", "male", "unknown"]
 SleepPlace = Literal[
     "own_room",
     "separate_surface_in_parents_room",
@@ -103,6 +105,13 @@ class CurrentFeeding(IntakeModel):
 class Baby(IntakeModel):
     name: Annotated[str, Field(title="baby's name", min_length=1, max_length=200)]
     birth_date: Annotated[CareDate, Field(title="baby's birth date")]
+    sex: Annotated[
+        Sex,
+        Field(
+            title="sex (for the WHO growth curves)",
+            description="The WHO standards differ for girls and boys; 'unknown' gives weights without centiles.",
+        ),
+    ] = "unknown"
     gestational_age_weeks: Annotated[float | None, Field(title="gestational age at birth (weeks)", ge=22, le=45)] = None
     birth_weight_g: Annotated[int | None, Field(title="birth weight (grams)", ge=300, le=7000)] = None
     current_weight_g: Annotated[int | None, Field(title="current weight (grams)", ge=300, le=30000)] = None
@@ -163,6 +172,7 @@ class Baby(IntakeModel):
 
     _on: date | None = PrivateAttr(default=None)
     _milk_documented: bool = PrivateAttr(default=False)
+    _progress_weights: list[tuple[date, int]] = PrivateAttr(default_factory=list)  # weights recorded at follow-ups
 
     @property
     def dehydration_sign_list(self) -> list[DehydrationSign]:
@@ -253,15 +263,18 @@ class Baby(IntakeModel):
 
     @property
     def weight_gain_g_per_day(self) -> float | None:
-        """Average gain per day: from the latest earlier weight at least 5 days before the current one, or
-        from birth once the baby was at least 14 days old when weighed (which under-reads, erring towards
-        a referral)."""
+        """Average gain per day: from the latest earlier weight (or weight recorded at a follow-up) at least 5 days
+        before the current one, or from birth once the baby was at least 14 days old when weighed (which
+        under-reads, erring towards a referral). A follow-up's weight counts, so the step-down continues only
+        while the gain since the last weighing holds."""
         if self.current_weight_g is None or self.weighed_on is None:
             return None
-        earlier = [w for w in self.earlier_weights if (self.weighed_on - w.date).days >= 5]
+        weighed_on = self.weighed_on
+        earlier = [(w.date, w.grams) for w in self.earlier_weights] + self._progress_weights
+        earlier = [(day, grams) for day, grams in earlier if (weighed_on - day).days >= 5]
         if earlier:
-            ref = max(earlier, key=lambda w: w.date)
-            return round((self.current_weight_g - ref.grams) / (self.weighed_on - ref.date).days, 1)
+            day, grams = max(earlier, key=lambda w: w[0])
+            return round((self.current_weight_g - grams) / (weighed_on - day).days, 1)
         days = (self.weighed_on - self.birth_date).days
         if self.birth_weight_g is not None and days >= 14:
             return round((self.current_weight_g - self.birth_weight_g) / days, 1)

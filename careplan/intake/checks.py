@@ -4,6 +4,7 @@ was typed."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
 from datetime import date
 from typing import TYPE_CHECKING
@@ -13,6 +14,10 @@ if TYPE_CHECKING:
 
 #: A problem: where it is (the field's location) and what is wrong.
 Problem = tuple[tuple[int | str, ...], str]
+
+#: A gain over this between two weighings is not a real gain: a weight or a date was mistyped (issue 14's bound;
+#: far above the gains of healthy breastfed babies).
+MOST_GAIN_G_PER_DAY = 100
 
 #: Consults careplan records are recent: an earlier consult date is a mistyped year.
 EARLIEST_CONSULT = date(2000, 1, 1)
@@ -97,6 +102,31 @@ def visits_dated(intake: Intake) -> Iterator[Problem]:
             yield ("progress", index, "date"), "a follow-up is dated before the baby's birth"
 
 
+def weights_possible(intake: Intake) -> Iterator[Problem]:
+    """Each baby's weighings in date order (birth, earlier weights, the current weight, follow-up records): a gain
+    of over 100 g a day from one to the next is refused at the later weighing. Weighings on the same day are not
+    compared (scales differ); a loss is for the rules to read, not an error."""
+    for index, baby in enumerate(intake.babies):
+        weighings: list[tuple[date, int, tuple[int | str, ...]]] = []
+        if baby.birth_weight_g is not None:
+            weighings.append((baby.birth_date, baby.birth_weight_g, ("babies", index, "birth_weight_g")))
+        for number, check in enumerate(baby.earlier_weights):
+            weighings.append((check.date, check.grams, ("babies", index, "earlier_weights", number, "grams")))
+        if baby.current_weight_g is not None and baby.weighed_on is not None:
+            weighings.append((baby.weighed_on, baby.current_weight_g, ("babies", index, "current_weight_g")))
+        for number, entry in enumerate(intake.progress):
+            if entry.baby == index + 1 and entry.baby_weight_g is not None:
+                weighings.append((entry.date, entry.baby_weight_g, ("progress", number, "baby_weight_g")))
+        weighings.sort(key=lambda w: w[0])
+        for (before, grams_before, _), (after, grams, where) in itertools.pairwise(weighings):
+            days = (after - before).days
+            if days > 0 and (grams - grams_before) / days > MOST_GAIN_G_PER_DAY:
+                yield where, (
+                    f"baby {index + 1} gains over {MOST_GAIN_G_PER_DAY} g a day up to this weight, more than a baby "
+                    "can; check this weight and its date, and the weighing before it"
+                )
+
+
 def next_visit_dated(intake: Intake) -> Iterator[Problem]:
     on, following = intake.consult.date, intake.consult.next_visit
     if following is None:
@@ -122,6 +152,7 @@ CHECKS: tuple[Callable[[Intake], Iterator[Problem]], ...] = (
     lactation_dated,
     parent_dated,
     visits_dated,
+    weights_possible,
     next_visit_dated,
     work_dated,
 )

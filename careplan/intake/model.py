@@ -126,6 +126,8 @@ class Lactation(IntakeModel):
 
     _on: date | None = PrivateAttr(default=None)
     _latest_expressed: float | None = PrivateAttr(default=None)
+    _first_expressed: tuple[date, float] | None = PrivateAttr(default=None)
+    _expressed_records: int = PrivateAttr(default=0)
 
     @model_validator(mode="after")
     def _consistent(self) -> Lactation:
@@ -155,6 +157,25 @@ class Lactation(IntakeModel):
     def latest_expressed_ml_per_24h(self) -> float | None:
         """Milk expressed per 24 hours at the latest follow-up that recorded it; null when none did."""
         return self._latest_expressed
+
+    @property
+    def first_expressed(self) -> tuple[date, float] | None:
+        """The earliest follow-up record of milk expressed per 24 hours (date, mL); null when none did."""
+        return self._first_expressed
+
+    @property
+    def expressed_change_ml(self) -> float | None:
+        """Milk expressed per 24 hours at the latest record minus the earliest (positive when the supply rose);
+        null with fewer than two records."""
+        if self._first_expressed is None or self._latest_expressed is None or self._expressed_records < 2:
+            return None
+        return round(self._latest_expressed - self._first_expressed[1], 1)
+
+    @property
+    def supply_rising(self) -> bool | None:
+        """More milk expressed at the latest record than at the first; null with fewer than two records."""
+        change = self.expressed_change_ml
+        return None if change is None else change > 0
 
     @property
     def milk_documented(self) -> bool:
@@ -347,9 +368,17 @@ class Intake(IntakeModel):
         self.lactation._on = on
         recorded = [p for p in sorted(self.progress, key=lambda p: p.date) if p.expressed_ml_per_24h is not None]
         self.lactation._latest_expressed = recorded[-1].expressed_ml_per_24h if recorded else None
-        for baby in self.babies:
+        first = recorded[0] if recorded else None
+        self.lactation._first_expressed = (
+            None if first is None or first.expressed_ml_per_24h is None else (first.date, first.expressed_ml_per_24h)
+        )
+        self.lactation._expressed_records = len({p.date for p in recorded})
+        for number, baby in enumerate(self.babies, start=1):
             baby._on = on
             baby._milk_documented = self.lactation.milk_documented
+            baby._progress_weights = [
+                (p.date, p.baby_weight_g) for p in self.progress if p.baby == number and p.baby_weight_g is not None
+            ]
 
     @property
     def course_start(self) -> _Date:

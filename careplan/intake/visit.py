@@ -7,12 +7,17 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from careplan.intake.common import CareDate, IntakeModel
+from careplan.intake.baby import FeedingMethod
+from careplan.intake.common import CareDate, IntakeModel, Notes
 
 #: Where the consult takes place ('emergency' covers humanitarian and disaster settings).
 Setting = Literal["home", "clinic", "virtual", "emergency"]
 #: Where the family lives (drug regulators differ).
 Jurisdiction = Literal["US", "CA", "UK", "EU", "AU", "NZ", "other", "unknown"]
+#: Where a weight recorded at a follow-up was taken (scales differ, so a chart says which).
+WeighedAt = Literal["this_visit", "doctor", "clinic", "pharmacy", "home_scale", "other", "unknown"]
+#: What the baby wore on the scale.
+WeighedHow = Literal["naked", "clean_diaper", "clothed", "unknown"]
 
 
 class Consult(IntakeModel):
@@ -69,6 +74,26 @@ class FollowUp(IntakeModel):
     ] = None
     expressed_ml_per_24h: Annotated[float | None, Field(title="milk expressed per 24 hours (mL)", ge=0, le=3000)] = None
     supplement_ml_per_24h: Annotated[float | None, Field(title="supplement per 24 hours (mL)", ge=0, le=2500)] = None
+    supplement_methods: Annotated[list[FeedingMethod], Field(title="how the supplement is given")] = []
+    feeds_at_breast_per_24h: Annotated[int | None, Field(title="feeds at the breast per 24 hours", ge=0, le=30)] = None
     baby_weight_g: Annotated[int | None, Field(title="baby's weight (grams)", ge=300, le=30000)] = None
+    weighed_at: Annotated[WeighedAt, Field(title="where the baby was weighed")] = "unknown"
+    weighed_how: Annotated[WeighedHow, Field(title="what the baby wore on the scale")] = "unknown"
+    test_weight_transfer_g: Annotated[
+        int | None,
+        Field(
+            title="milk taken at one feed by test weighing (grams)",
+            ge=0,
+            le=500,
+            description="The baby's weight after one feed at the breast minus the weight before, on the same scale.",
+        ),
+    ] = None
     wet_diapers_24h: Annotated[int | None, Field(title="wet diapers per 24 hours", ge=0, le=40)] = None
     dirty_diapers_24h: Annotated[int | None, Field(title="dirty diapers per 24 hours", ge=0, le=40)] = None
+    notes: Notes = None
+
+    @model_validator(mode="after")
+    def _weighing_described_only_with_a_weight(self) -> FollowUp:
+        if self.baby_weight_g is None and (self.weighed_at != "unknown" or self.weighed_how != "unknown"):
+            raise ValueError("where or how the baby was weighed is given but no weight (baby_weight_g)")
+        return self

@@ -21,8 +21,8 @@ from careplan.errors import InputError
 
 MANIFEST = "plantype.toml"
 #: The parts a plan type may ask the rules to compute.
-COMPUTED = ("milk_removal", "feeding", "timeline")
-Computed = Literal["milk_removal", "feeding", "timeline"]
+COMPUTED = ("milk_removal", "feeding", "timeline", "growth")
+Computed = Literal["milk_removal", "feeding", "timeline", "growth"]
 #: The variable naming the extra folders of plan types.
 ENVIRONMENT = "CAREPLAN_PLANTYPES"
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from careplan.intake import Baby, Intake
+from careplan.intake import Baby, Intake, Lactation
 from careplan.plan import FeedingPlan, Milestone, Schedule, Session, StepDown
 
 # --- Milk removal (LLL-RL: 8-12 times per 24 h including nights; AAPRL: two or more night feedings;
@@ -207,6 +207,27 @@ def feeding_plan(intake: Intake, baby: Baby, step_down_allowed: bool, red_flags:
     )
 
 
+def _milk_so_far(lactation: Lactation, latest: float) -> str:
+    """The "your milk so far" milestone: what the follow-ups recorded, never a forecast. A rise is named with its
+    numbers; no rise is said plainly, with the consultant as the next step (no cause is guessed)."""
+    first = lactation.first_expressed
+    rising = lactation.supply_rising
+    if first is not None and rising:
+        return (
+            f"Your milk went up from about {first[1]:.0f} mL a day to about {latest:.0f} mL a day at your last "
+            "check. Keep taking milk out as often as you do now. How fast it grows is not the same for everyone."
+        )
+    if first is not None and rising is False:
+        return (
+            f"At your last check you made about {latest:.0f} mL a day, no more than at the first check. Keep "
+            "taking milk out as often as you do now, and talk with your lactation consultant about what to try next."
+        )
+    return (
+        f"At your last check you made about {latest:.0f} mL a day. Keep taking milk out as often as "
+        "you do now. How fast it grows is not the same for everyone."
+    )
+
+
 def timeline(intake: Intake) -> list[Milestone]:
     """What to expect and roughly when, counted from the start of care (the first visit), so a follow-up
     continues the same timeline (GUCLU25, CUREUS24, ARMY16, BANA03). Once milk is documented, the "first milk"
@@ -238,10 +259,7 @@ def timeline(intake: Intake) -> list[Milestone]:
                 label="Your milk so far",
                 from_date=None,
                 to_date=on,
-                text=(
-                    f"At your last check you made about {latest:.0f} mL a day. Keep taking milk out as often as "
-                    "you do now. How fast it grows is not the same for everyone."
-                ),
+                text=_milk_so_far(lactation, latest),
                 sources=["LLL-RL"],
             )
         )

@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from careplan.errors import LibraryError
+from careplan.growth.series import SOURCES as GROWTH_SOURCES
+from careplan.growth.series import growth as baby_growth
 from careplan.intake import Baby, Intake
 from careplan.plan import (
     BabySummary,
@@ -307,7 +309,9 @@ def _assemble(intake: Intake, library: Library, language: str, sections: list[Pl
     )
     schedule = milk_removal_schedule(intake) if "milk_removal" in computed else None
     milestones = timeline(intake) if "timeline" in computed else []
+    growth = baby_growth(intake) if "growth" in computed else []
     computed_ids = [
+        *(GROWTH_SOURCES if growth else ()),
         *(schedule.sources if schedule is not None else []),
         *(s for f in feeding for s in f.sources),
         *(s for m in milestones for s in m.sources),
@@ -320,30 +324,14 @@ def _assemble(intake: Intake, library: Library, language: str, sections: list[Pl
         consult_date=intake.consult.date,
         parent_name=intake.parent.name,
         baby_names=[b.name for b in intake.babies],
-        babies=[
-            BabySummary(
-                name=b.name,
-                age_days=b.age_days,
-                age_weeks=b.age_weeks,
-                age_months=b.age_months,
-                corrected_age_weeks=b.corrected_age_weeks,
-                preterm=b.preterm,
-            )
-            for b in intake.babies
-        ],
+        babies=_baby_summaries(intake),
         jurisdiction=intake.consult.jurisdiction,
         next_visit=intake.consult.next_visit,
         next_visit_time=intake.consult.next_visit_time,
         visit=intake.consult.visit,
         first_visit=intake.consult.first_visit,
         assessment=intake.consult.assessment,
-        progress=[
-            ProgressRow(
-                baby=intake.babies[row.baby - 1].name if row.baby <= len(intake.babies) else str(row.baby),
-                **row.model_dump(exclude={"baby"}),
-            )
-            for row in sorted(intake.progress, key=lambda r: (r.date, r.baby))
-        ],
+        progress=_progress_rows(intake),
         goal=intake.goals.goal,
         goal_in_own_words=intake.goals.in_own_words,
         sections=sections,
@@ -351,9 +339,36 @@ def _assemble(intake: Intake, library: Library, language: str, sections: list[Pl
         schedule=schedule,
         feeding=feeding,
         timeline=milestones,
+        growth=growth,
         sources=sources,
         library=list(library.origins),
     )
+
+
+def _baby_summaries(intake: Intake) -> list[BabySummary]:
+    return [
+        BabySummary(
+            name=b.name,
+            age_days=b.age_days,
+            age_weeks=b.age_weeks,
+            age_months=b.age_months,
+            corrected_age_weeks=b.corrected_age_weeks,
+            preterm=b.preterm,
+            expected_wet_diapers=b.expected_wet_diapers,
+        )
+        for b in intake.babies
+    ]
+
+
+def _progress_rows(intake: Intake) -> list[ProgressRow]:
+    """The follow-up records in date order, each naming its baby; the consultant's notes stay in the intake."""
+    return [
+        ProgressRow(
+            baby=intake.babies[row.baby - 1].name if row.baby <= len(intake.babies) else str(row.baby),
+            **row.model_dump(exclude={"baby", "notes"}),
+        )
+        for row in sorted(intake.progress, key=lambda r: (r.date, r.baby))
+    ]
 
 
 #: What a twin item's values say where one baby's item named that baby ("Ida was born early" -> "each baby ...").

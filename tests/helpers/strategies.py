@@ -106,25 +106,33 @@ def babies(draw: st.DrawFn, consult: date) -> dict[str, Any]:
         baby |= {"current_weight_g": grams, "weighed_on": weighed.isoformat()}
         earlier = weighed - timedelta(days=7)
         baby["earlier_weights"] = [{"date": earlier.isoformat(), "grams": grams - gain * 7}]
-    elif draw(st.booleans()):
+        baby[LINE] = (birth_weight, gain, 12000)
+        return baby
+    # Any other weights lie on one line from the weight at birth (recorded or not): a loss, or a gain of up to
+    # 95 g a day (the model refuses a gain over 100 g a day between two weighings).
+    start = baby["birth_weight_g"] or draw(st.integers(min_value=500, max_value=5500))
+    gain = draw(st.integers(min_value=-60, max_value=95))
+    baby[LINE] = (start, gain, 30000)
+    if draw(st.booleans()):
         weighed = birth + timedelta(days=draw(st.integers(min_value=0, max_value=age)))
-        baby["current_weight_g"] = draw(st.integers(min_value=1000, max_value=12000))
-        baby["weighed_on"] = weighed.isoformat()
         span = (weighed - birth).days
-        baby["earlier_weights"] = draw(
-            st.lists(
-                st.fixed_dictionaries(
-                    {
-                        "date": st.integers(min_value=0, max_value=span).map(
-                            lambda d: (birth + timedelta(days=d)).isoformat()
-                        ),
-                        "grams": st.integers(min_value=800, max_value=12000),
-                    }
-                ),
-                max_size=3,
-            )
-        )
+        baby["current_weight_g"] = on_line(baby[LINE], span)
+        baby["weighed_on"] = weighed.isoformat()
+        days = draw(st.lists(st.integers(min_value=0, max_value=span), max_size=3))
+        baby["earlier_weights"] = [
+            {"date": (birth + timedelta(days=d)).isoformat(), "grams": on_line(baby[LINE], d)} for d in days
+        ]
     return baby
+
+
+#: The key under which a drawn baby carries its weight line (start, grams a day, most) until the intake is built.
+LINE = "__weight_line"
+
+
+def on_line(line: tuple[int, int, int], day: int) -> int:
+    """The weight on day ``day`` of a baby whose weights follow ``line``, within what the model takes."""
+    start, gain, most = line
+    return max(400, min(most, start + gain * day))
 
 
 #: Medicine names: some the lexicon knows, some of concern or QT-prolonging that it may not know yet, some invented.
@@ -188,7 +196,7 @@ def _progress(draw: st.DrawFn, consult: date, births: list[date]) -> dict[str, A
         "milk_removal_sessions_per_24h": draw(_maybe(st.integers(min_value=0, max_value=14))),
         "expressed_ml_per_24h": draw(_maybe(st.sampled_from([0, 5, 40, 120, 320, 800]))),
         "supplement_ml_per_24h": draw(_maybe(st.integers(min_value=0, max_value=1000))),
-        "baby_weight_g": draw(_maybe(st.integers(min_value=1000, max_value=12000))),
+        "baby_weight_g": draw(_maybe(st.just(0))),  # set from the baby's weight line (see intakes)
     }
 
 
@@ -263,6 +271,11 @@ def intakes(draw: st.DrawFn) -> Intake:
         first = earliest + timedelta(days=draw(st.integers(min_value=-60, max_value=(consult - earliest).days)))
         consult_data["first_visit"] = first.isoformat()
     progress = draw(st.lists(_progress(consult, births), max_size=3))
+    lines = [kid.pop(LINE) for kid in kids]
+    for entry in progress:
+        if entry["baby_weight_g"] is not None:
+            day = (date.fromisoformat(entry["date"]) - births[entry["baby"] - 1]).days
+            entry["baby_weight_g"] = on_line(lines[entry["baby"] - 1], day)
     data = {
         "consult": consult_data,
         "parent": {

@@ -6,6 +6,7 @@ code under test.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -929,6 +930,8 @@ def intake_data(draw: st.DrawFn) -> dict[str, Any]:
                 "baby_weight_g": draw(_optional_int(300, 30000)),
             }
         )
+    for number, baby in enumerate(babies, start=1):
+        _gain_at_most_100_g_a_day(baby, [entry for entry in progress if entry["baby"] == number])
 
     return {
         "consult": {
@@ -946,6 +949,23 @@ def intake_data(draw: st.DrawFn) -> dict[str, Any]:
         "consent": consent,
         "progress": progress,
     }
+
+
+def _gain_at_most_100_g_a_day(baby: dict[str, Any], progress: list[dict[str, Any]]) -> None:
+    """Lower any weight that a baby could not reach from the weighing before it (the model refuses a gain over
+    100 g a day), in the order the model compares them: birth, earlier weights, current weight, follow-ups."""
+    weighings: list[tuple[str, dict[str, Any], str, str]] = []  # (date, holder, weight key, ...)
+    if baby.get("birth_weight_g") is not None:
+        weighings.append((baby["birth_date"], baby, "birth_weight_g", ""))
+    weighings += [(check["date"], check, "grams", "") for check in baby.get("earlier_weights", [])]
+    if baby.get("current_weight_g") is not None:
+        weighings.append((baby["weighed_on"], baby, "current_weight_g", ""))
+    weighings += [(entry["date"], entry, "baby_weight_g", "") for entry in progress if entry["baby_weight_g"]]
+    weighings.sort(key=lambda w: w[0])
+    for (before, held, key, _), (after, holder, later_key, _) in itertools.pairwise(weighings):
+        days = (date.fromisoformat(after) - date.fromisoformat(before)).days
+        if days > 0:
+            holder[later_key] = min(holder[later_key], held[key] + 100 * days)
 
 
 @settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])

@@ -24,7 +24,9 @@ import pyphen
 import pytest
 
 from careplan.documents.care_plan import GOALS
+from careplan.documents.progress_charts import charts
 from careplan.intake import Intake, load_intake
+from careplan.locales import Formatter, locale_for
 from careplan.plan import Plan
 from careplan.rules.computed import FEEDING_SOURCES, SCHEDULE_SOURCES, STEP_DOWN_SOURCES
 from careplan.rules.engine import build_plan
@@ -361,6 +363,9 @@ def _plan_texts() -> Iterator[tuple[str, str]]:
         found += [(f"timeline.{step.label}", step.text) for step in plan.timeline]
         found += [(item.id, passage(item.title, item.text, item.why, item.because)) for item in plan.items()]
         found += [(f"{exclusion.id}.reason", exclusion.reason) for exclusion in plan.exclusions]
+        found += [("growth.note", note) for growth in plan.growth for note in growth.notes]
+        for chart in charts(plan, Formatter(locale_for(None, plan.jurisdiction))):
+            found += [(f"{chart['id']}.{part}", chart[part]) for part in ("description", "explain")]
         for where, text in found:
             if text and text not in seen:
                 seen.add(text)
@@ -391,6 +396,7 @@ def test_texts_come_from_every_kind_of_place() -> None:
         assert any(i.startswith(prefix) for i in ids), prefix
     assert any(":session.what" in i for i in ids)
     assert any(":timeline." in i for i in ids)
+    assert any(":chart-growth-1.description" in i for i in ids) and any(":chart-milk.description" in i for i in ids)
 
 
 @pytest.mark.parametrize(("text_id", "text"), _params())

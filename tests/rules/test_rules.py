@@ -169,6 +169,7 @@ def test_no_estimate_for_preterm_unknown_weight_or_first_week(library: Library) 
         **{
             "babies.0.birth_date": "2026-04-25",
             "babies.0.weighed_on": "2026-04-30",
+            "babies.0.current_weight_g": 3350,  # a weight a 5-day-old can have (no gain over 100 g a day)
             "lactation.last_milk_removal": None,
             "lactation.duration_weeks": None,
         }

@@ -342,6 +342,7 @@ FIRES += [
                                         "lactation.last_milk_removal": None, "lactation.duration_weeks": None},
          name="1-stool-at-3-weeks"),
     case("stools", "refer-black-stools", {"babies.0.birth_date": "2026-04-24", B + "stool_colour": "black_meconium",
+                                        B + "current_weight_g": 3350,
                                         "lactation.last_milk_removal": None, "lactation.duration_weeks": None},
          name="meconium-at-day-7"),
     case("stools", "refer-black-stools", {"babies.0.birth_date": "2025-11-01", B + "stool_colour": "black_meconium",

@@ -1,0 +1,377 @@
+"""The progress charts of a follow-up: each baby's weights on the WHO curves, the parent's milk against the extra
+milk (with the step-down ahead), and the times milk is taken out and the wet diapers against their targets.
+
+Each chart is plain data for a template: a title, a description read by screen readers, the SVG (drawn by
+:mod:`careplan.documents.charts`) and the same numbers as a table, so nothing is said by the picture alone. A chart
+is made only when one of its measured lines has two or more points; before that there is nothing to follow.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, timedelta
+from typing import Any, Literal
+
+from markupsafe import Markup
+
+from careplan.documents.charts import Axis, Chart, Line, Marker, svg, ticks
+from careplan.growth.who import CENTILE_LINES, MAX_AGE_DAYS, weight_at
+from careplan.locales import Formatter
+from careplan.plan import Growth, GrowthPoint, Plan, ProgressRow
+
+#: How the place a weight was taken prints in a chart's table.
+WEIGHED = {
+    "birth": "At birth",
+    "this_visit": "At a consult",
+    "doctor": "At the doctor's",
+    "clinic": "At a clinic",
+    "pharmacy": "At a pharmacy",
+    "home_scale": "Home scale",
+    "other": "Elsewhere",
+    "unknown": "",
+}
+HOW = {"naked": "naked", "clean_diaper": "clean diaper", "clothed": "clothed"}
+METHODS = {
+    "bottle": "bottle",
+    "cup": "cup",
+    "paladai": "paladai",
+    "spoon": "spoon",
+    "syringe": "syringe",
+    "finger_feeding": "finger feeding",
+    "at_breast_supplementer": "at-breast supplementer",
+    "tube": "tube",
+}
+SEX_WORD = {"female": "girls", "male": "boys"}
+#: Markers for measured lines, in the order they are given out (never colour alone).
+MARKERS: tuple[Marker, ...] = ("circle", "square", "triangle", "diamond")
+DASHES = (None, "4 2", "1 2", "9 3 2 3")
+DAYS_PER_WEEK = 7
+#: The charts print across the page: a wide viewBox keeps them short enough to sit with their tables.
+WIDTH, HEIGHT = 560, 250
+#: What a centile means, printed under a growth chart with curves (with the WHO and CDC sources).
+CENTILE_MEANING = (
+    "The WHO growth curves were made from healthy breastfed babies. A centile tells you how many of 100 such babies "
+    "of the same age and sex weigh less: on the 25th centile, 25 of 100 weigh less."
+)
+
+
+def ordinal(number: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st..."""
+    if 10 <= number % 100 <= 20:
+        return f"{number}th"
+    return f"{number}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(number % 10, 'th')}"
+
+
+def centile_text(point: GrowthPoint) -> str:
+    """Where the weight lies among healthy babies, in words for the table ("" when there is no centile)."""
+    if point.beyond == "below":
+        return "below the 0.1st"
+    if point.beyond == "above":
+        return "above the 99.9th"
+    if point.centile is None:
+        return ""
+    if point.centile < 1:
+        return "under the 1st"
+    if point.centile > 99:
+        return "over the 99th"
+    return ordinal(round(point.centile))
+
+
+def age_text(days: float) -> str:
+    """An age as a parent says it: days under 2 weeks, then weeks."""
+    if days < 0:
+        weeks = round(-days / DAYS_PER_WEEK)
+        return f"{weeks} weeks before the due date" if weeks else "about the due date"
+    if days < 14:
+        whole = round(days)
+        return f"{whole} day" if whole == 1 else f"{whole} days"
+    return f"{int(days // DAYS_PER_WEEK)} weeks"
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def _first_name(name: str) -> str:
+    return name.split()[0] if name.split() else name
+
+
+def _centile_curves(sex: Literal["female", "male", "unknown"], low_week: float, high_week: float) -> list[Line]:
+    """The WHO centile curves across the chart's ages (from birth at term, to 24 months at most); none when the
+    sex is not known."""
+    if sex == "unknown":
+        return []
+    start = max(0.0, low_week * DAYS_PER_WEEK)
+    end = min(float(MAX_AGE_DAYS), high_week * DAYS_PER_WEEK)
+    steps = 40
+    days = [start + (end - start) * step / steps for step in range(steps + 1)]
+    return [
+        Line(
+            label=f"{label} centile",
+            points=tuple((day / DAYS_PER_WEEK, round(weight_at(sex, day, z) / 1000, 3)) for day in days),
+            kind="reference",
+            end_label=label,
+        )
+        for label, z in CENTILE_LINES
+    ]
+
+
+def _growth_words(growth: Growth, with_curves: bool, fmt: Formatter) -> str:
+    points, first = growth.points, _first_name(growth.baby)
+    last = points[-1]
+    words = [
+        f"{len(points)} weights, from {fmt.weight(points[0].weight_g)} on {fmt.short_date(points[0].date)} "
+        f"to {fmt.weight(last.weight_g)} on {fmt.short_date(last.date)}."
+    ]
+    if with_curves:
+        words.append(
+            f"The grey lines are the WHO weight-for-age curves for {SEX_WORD[growth.sex]}, "
+            f"{', '.join(label for label, _ in CENTILE_LINES)} centiles."
+        )
+        if centile_text(last):
+            words.append(f"At the last weighing {first} was on the {centile_text(last)} centile.")
+    return " ".join(words)
+
+
+def _growth_rows(points: list[GrowthPoint], with_centiles: bool, fmt: Formatter) -> tuple[list[str], list[list[str]]]:
+    """The growth chart's table: date, age (and corrected age), weight, centile, gain a day, where weighed."""
+    rows: list[list[str]] = []
+    for point in points:
+        age = age_text(point.age_days)
+        if point.corrected_age_days is not None:
+            age += f" ({age_text(point.corrected_age_days)} corrected)"
+        gain = ""
+        if point.velocity_g_per_day is not None:
+            gain = f"{point.velocity_g_per_day:+.0f} g a day over {point.velocity_days} days"
+        where = WEIGHED.get(point.weighed, "")
+        if point.weighed_how in HOW:
+            where = f"{where}, {HOW[point.weighed_how]}" if where else HOW[point.weighed_how].capitalize()
+        rows.append([fmt.short_date(point.date), age, fmt.weight(point.weight_g), centile_text(point), gain, where])
+    head = ["Date", "Age", "Weight", "Centile", "Gain", "Weighed"]
+    if not with_centiles:
+        return [h for h in head if h != "Centile"], [r[:3] + r[4:] for r in rows]
+    return head, rows
+
+
+def growth_chart(growth: Growth, index: int, fmt: Formatter) -> dict[str, Any] | None:
+    """One baby's weights on the WHO weight-for-age curves (none when the sex is unknown); None with fewer than
+    two weighings. Ages are corrected for a baby born preterm."""
+    points = growth.points
+    if len(points) < 2:
+        return None
+    ages = [(p.corrected_age_days if p.corrected_age_days is not None else p.age_days) / DAYS_PER_WEEK
+            for p in points]
+    low_week = min(0.0, float(int(min(ages)) - (1 if min(ages) < 0 else 0)))
+    high_week = max(float(int(max(ages)) + 2), low_week + 4)
+    kilos = [p.weight_g / 1000 for p in points]
+    curves = _centile_curves(growth.sex, low_week, high_week)
+    all_kilos = kilos + [y for curve in curves for _, y in curve.points]
+    y_ticks = ticks(min(all_kilos), max(all_kilos), count=6, fmt=lambda v: f"{v:g}")
+    x_ticks = ticks(low_week, high_week, count=8, fmt=lambda v: f"{v:g}")
+    first = _first_name(growth.baby)
+    measured = Line(label=f"{first}'s weight", points=tuple(zip(ages, kilos, strict=True)), kind="measured",
+                    marker="circle")
+    chart = Chart(
+        id=f"growth-{index + 1}",
+        title=f"{first}'s weight" + (" on the WHO growth curves" if curves else ""),
+        description=_growth_words(growth, bool(curves), fmt),
+        x=Axis(label="Age from the due date (weeks)" if growth.corrected else "Age (weeks)",
+               low=x_ticks[0][0], high=x_ticks[-1][0], ticks=x_ticks),
+        y=Axis(label="Weight (kg)", low=y_ticks[0][0], high=y_ticks[-1][0], ticks=y_ticks),
+        lines=(*curves, measured),
+        width=WIDTH,
+        height=HEIGHT,
+    )
+    head, rows = _growth_rows(points, bool(curves), fmt)
+    explain = (CENTILE_MEANING, ["WHO06", "CDC10"]) if curves else None
+    return _chart_data(chart, head, rows, notes=growth.notes, explain=explain)
+
+
+def _progress_by_date(rows: list[ProgressRow]) -> list[tuple[date, list[ProgressRow]]]:
+    dates = sorted({row.date for row in rows})
+    return [(day, [row for row in rows if row.date == day]) for day in dates]
+
+
+def milk_chart(plan: Plan, fmt: Formatter) -> dict[str, Any] | None:
+    """Milk expressed a day against the extra milk a day, with the step-down ahead as a dashed target; None
+    unless one of them was recorded on two or more dates."""
+    days = _progress_by_date(plan.progress)
+    if not days:
+        return None
+    start = plan.first_visit or days[0][0]
+    one_baby = len(plan.babies) == 1
+    expressed = []
+    supplement = []
+    for day, entries in days:
+        milk = [r.expressed_ml_per_24h for r in entries if r.expressed_ml_per_24h is not None]
+        if milk:
+            expressed.append(((day - start).days, max(milk)))
+        extra = [r.supplement_ml_per_24h for r in entries if r.supplement_ml_per_24h is not None]
+        if extra and (one_baby or len(extra) == len(plan.babies)):
+            supplement.append(((day - start).days, sum(extra)))
+    if len(expressed) < 2 and len(supplement) < 2:
+        return None
+    extra_word = "Extra milk" if one_baby else "Extra milk, all babies"
+    lines = [
+        Line(label="Your milk", points=tuple(expressed), kind="measured", marker="circle"),
+        Line(label=extra_word, points=tuple(supplement), kind="measured", marker="square", dash="4 2"),
+    ]
+    target: list[tuple[int, float]] = []
+    if one_baby and plan.feeding and plan.feeding[0].step_down:
+        target = [((step.starts_on - start).days, float(step.daily_ml)) for step in plan.feeding[0].step_down]
+        lines.append(Line(label="Extra milk plan", points=tuple(target), kind="target"))
+    xs = [x for line in lines for x, _ in line.points]
+    ys = [y for line in lines for _, y in line.points]
+    x_ticks = _date_ticks(start, min(xs), max(xs), fmt)
+    y_ticks = ticks(0, max(ys), count=6, fmt=_number)
+    chart = Chart(
+        id="milk",
+        title="Your milk and the extra milk",
+        description=_milk_description(expressed, supplement, target, extra_word),
+        x=Axis(label="Date", low=x_ticks[0][0], high=x_ticks[-1][0], ticks=x_ticks),
+        y=Axis(label="mL a day", low=0, high=y_ticks[-1][0], ticks=y_ticks),
+        lines=tuple(lines),
+        width=WIDTH,
+        height=HEIGHT,
+    )
+    head = ["Date", "Your milk a day", f"{extra_word} a day", "How extra milk is given", "Feeds at the breast a day",
+            "Test weighing"]
+    rows: list[list[str]] = []
+    for day, entries in days:
+        milk = [r.expressed_ml_per_24h for r in entries if r.expressed_ml_per_24h is not None]
+        extra = [r.supplement_ml_per_24h for r in entries if r.supplement_ml_per_24h is not None]
+        methods = sorted({METHODS[m] for r in entries for m in r.supplement_methods if m in METHODS})
+        feeds = [r.feeds_at_breast_per_24h for r in entries if r.feeds_at_breast_per_24h is not None]
+        tests = [r.test_weight_transfer_g for r in entries if r.test_weight_transfer_g is not None]
+        rows.append([
+            fmt.short_date(day),
+            fmt.volume(max(milk)) if milk else "",
+            fmt.volume(sum(extra)) if extra else "",
+            ", ".join(methods),
+            ", ".join(str(count) for count in feeds),
+            ", ".join(f"{t} g at one feed" for t in tests),
+        ])
+    return _chart_data(chart, head, rows)
+
+
+def _milk_description(expressed: list[tuple[int, float]], supplement: list[tuple[int, float]],
+                      target: list[tuple[int, float]], extra_word: str) -> str:
+    words = []
+    if len(expressed) >= 2:
+        words.append(f"Your milk went from {expressed[0][1]:.0f} to {expressed[-1][1]:.0f} mL a day.")
+    if len(supplement) >= 2:
+        words.append(f"{extra_word} went from {supplement[0][1]:.0f} to {supplement[-1][1]:.0f} mL a day.")
+    if target:
+        words.append(f"The dashed line is the plan for the extra milk, down to {target[-1][1]:.0f} mL a day.")
+    return " ".join(words)
+
+
+def _date_ticks(start: date, low_day: float, high_day: float, fmt: Formatter) -> tuple[tuple[float, str], ...]:
+    """Ticks on a day axis counted from ``start``, every week or every few weeks, labelled with short dates."""
+    low, high = int(low_day), int(-(-high_day // 1))
+    span = max(high - low, 7)
+    step = DAYS_PER_WEEK * max(1, -(-span // (DAYS_PER_WEEK * 6)))
+    first = (low // step) * step
+    last = -(-high // step) * step
+    return tuple((float(d), fmt.short_date(start + timedelta(days=d))) for d in range(first, last + 1, step))
+
+
+def routine_chart(plan: Plan, fmt: Formatter) -> dict[str, Any] | None:
+    """Times milk is taken out a day and each baby's wet diapers a day, with the schedule's number of sessions
+    and the fewest wet diapers expected as dashed targets; None unless one was recorded on two or more dates."""
+    days = _progress_by_date(plan.progress)
+    if not days:
+        return None
+    start = plan.first_visit or days[0][0]
+    sessions = []
+    for day, entries in days:
+        counts = [r.milk_removal_sessions_per_24h for r in entries if r.milk_removal_sessions_per_24h is not None]
+        if counts:
+            sessions.append(((day - start).days, float(max(counts))))
+    many = len(plan.babies) > 1
+    diapers: list[Line] = []
+    targets: list[Line] = []
+    wet_word = fmt.spell("Wet diapers")
+    for number, baby in enumerate(plan.babies):
+        wet = [((r.date - start).days, float(r.wet_diapers_24h)) for r in plan.progress
+               if r.baby == baby.name and r.wet_diapers_24h is not None]
+        label = f"{wet_word}, {_first_name(baby.name)}" if many else wet_word
+        diapers.append(Line(label=label, points=tuple(wet), kind="measured",
+                            marker=MARKERS[(number + 1) % len(MARKERS)], dash=DASHES[(number + 1) % len(DASHES)]))
+    if len(sessions) < 2 and all(len(line.points) < 2 for line in diapers):
+        return None
+    xs = [x for x, _ in sessions] + [x for line in diapers for x, _ in line.points]
+    low, high = min(xs), max(xs)
+    if plan.schedule is not None and plan.schedule.kind == "timed" and plan.schedule.sessions:
+        planned = float(len(plan.schedule.sessions))
+        targets.append(Line(label="Times milk out, plan", points=((low, planned), (high, planned)), kind="target"))
+    expected = {b.expected_wet_diapers for b in plan.babies if b.expected_wet_diapers is not None}
+    if len(expected) == 1:
+        fewest = float(expected.pop())
+        targets.append(Line(label=f"{wet_word}, fewest", points=((low, fewest), (high, fewest)), kind="target",
+                            dash="2 3"))
+    lines = (Line(label="Times milk out", points=tuple(sessions), kind="measured", marker="circle"),
+             *diapers, *targets)
+    ys = [y for line in lines for _, y in line.points]
+    x_ticks = _date_ticks(start, low, high, fmt)
+    y_ticks = ticks(0, max(ys) + 1, count=6, fmt=_number)
+    chart = Chart(
+        id="routine",
+        title=f"Times milk out and {wet_word.lower()}",
+        description=_routine_words(sessions, diapers, bool(targets)),
+        x=Axis(label="Date", low=x_ticks[0][0], high=x_ticks[-1][0], ticks=x_ticks),
+        y=Axis(label="Times a day", low=0, high=y_ticks[-1][0], ticks=y_ticks),
+        lines=lines,
+        width=WIDTH,
+        height=HEIGHT,
+    )
+    return _chart_data(chart, *_routine_rows(plan, fmt))
+
+
+def _routine_words(sessions: list[tuple[int, float]], diapers: list[Line], targets: bool) -> str:
+    words = []
+    if len(sessions) >= 2:
+        words.append(f"You took milk out {sessions[0][1]:.0f} to {sessions[-1][1]:.0f} times a day.")
+    for line in diapers:
+        if line.points:
+            words.append(f"{line.label}: {', '.join(f'{y:.0f}' for _, y in line.points)} a day.")
+    if targets:
+        words.append("The dashed lines are the targets.")
+    return " ".join(words)
+
+
+def _routine_rows(plan: Plan, fmt: Formatter) -> tuple[list[str], list[list[str]]]:
+    """The routine chart's table: one row per follow-up record (per baby for twins)."""
+    many = len(plan.babies) > 1
+    head = ["Date", *([] if not many else ["Baby"]), "Times milk out a day", f"{fmt.spell('Wet diapers')} a day",
+            f"{fmt.spell('Dirty diapers')} a day"]
+    rows: list[list[str]] = []
+    for row in sorted(plan.progress, key=lambda r: (r.date, r.baby)):
+        cells = [fmt.short_date(row.date), *([] if not many else [row.baby])]
+        for value in (row.milk_removal_sessions_per_24h, row.wet_diapers_24h, row.dirty_diapers_24h):
+            cells.append("" if value is None else str(value))
+        rows.append(cells)
+    return head, rows
+
+
+def _chart_data(chart: Chart, head: list[str], rows: list[list[str]], notes: list[str] | None = None,
+                explain: tuple[str, list[str]] | None = None) -> dict[str, Any]:
+    return {
+        "id": f"chart-{chart.id}",
+        "title": chart.title,
+        "description": chart.description,
+        # A tagged PDF reads the SVG's title as the chart's alternative text: give it the description too.
+        "svg": Markup(svg(dataclasses.replace(chart, title=f"{chart.title}. {chart.description}"))),  # noqa: S704 - careplan's own drawing; charts.svg escapes every text in it
+        "head": head,
+        "rows": rows,
+        "notes": list(notes or []),
+        "explain": None if explain is None else explain[0],
+        "cite": [] if explain is None else explain[1],
+    }
+
+
+def charts(plan: Plan, fmt: Formatter) -> list[dict[str, Any]]:
+    """Every progress chart the plan has data for: the babies' growth, then the milk, then the routine."""
+    out = [growth_chart(growth, index, fmt) for index, growth in enumerate(plan.growth)]
+    out += [milk_chart(plan, fmt), routine_chart(plan, fmt)]
+    return [chart for chart in out if chart is not None]
