@@ -7,6 +7,8 @@ In one run, on every example intake:
   careplan  careplan in process, warm: intake -> plan -> HTML -> PDF (write_plan_pdf)
   command   `careplan render` as a whole command (a new process each time: imports, fonts, everything)
   help      `careplan --help` (must stay light: no WeasyPrint import; goal <= 150 ms)
+  progress  for the follow-up example with the most visits: the growth block, the progress charts (SVG and
+            tables) and the progress document (`careplan progress`), each as a ratio of its care plan's render
   imports   a new Python process that only imports WeasyPrint: the part of a cold command no cache can remove
 Times are medians of N runs per example, summed over the examples; the ratios are what to watch (goals:
 careplan / floor <= 1.10, command / careplan <= 1.6). Each example's line gives the plan's pages, pages before the
@@ -54,6 +56,30 @@ def length(pdf: Path) -> tuple[int, int, int]:
     texts = [page.extract_text() or "" for page in PdfReader(str(pdf)).pages]
     before = next((i for i, text in enumerate(texts) if "\nReferences\n" in f"\n{text}"), len(texts))
     return len(texts), before, sum(len(text.split()) for text in texts)
+
+
+def progress_costs(library, practice, repeat: int, out: Path) -> None:  # type: ignore[no-untyped-def]
+    """What the follow-up charts cost, against the care plan's own render, in one run."""
+    from careplan.documents.progress_charts import charts
+    from careplan.growth.series import growth
+    from careplan.locales import Formatter
+
+    path = max(EXAMPLES, key=lambda p: len({r.date for r in load_intake(p).progress}))
+    intake = load_intake(path)
+    plan = build_plan(intake, library)
+    fmt = Formatter(practice.locale_for(plan.jurisdiction))
+    timings = {
+        "care plan": median_time(lambda: write_plan_pdf(intake, out / "plan.pdf", library=library,
+                                                        practice=practice), repeat),
+        "progress document": median_time(lambda: write_plan_pdf(intake, out / "progress.pdf", library=library,
+                                                                practice=practice, kind="progress"), repeat),
+        "charts (SVG and tables)": median_time(lambda: charts(plan, fmt), repeat * 4),
+        "growth block": median_time(lambda: growth(intake), repeat * 4),
+    }
+    whole = timings["care plan"]
+    print(f"progress: {path.stem} ({len(plan.growth[0].points)} weights, {len(plan.progress)} follow-up records)")
+    for name, took in timings.items():
+        print(f"  {name:24} {took * 1000:8.1f} ms   ratio to the care plan {took / whole:.3f}")
 
 
 def main() -> None:
@@ -117,6 +143,8 @@ def main() -> None:
     print(f"command/careplan = {totals['command'] / totals['careplan']:.3f} (goal <= 1.6)")
     share = imports_time * n / totals['careplan']
     print(f"imports/careplan = {share:.3f} (the part of a cold command no cache removes)")
+    with tempfile.TemporaryDirectory() as folder:
+        progress_costs(library, practice, args.repeat, Path(folder))
 
 
 if __name__ == "__main__":

@@ -157,6 +157,7 @@ class Growth(_Frozen):
     corrected: bool  # ages are corrected for prematurity
     points: list[GrowthPoint]
     notes: list[str] = []  # why centiles are missing for some or all weights
+    sources: list[SourceRef] = []  # the standard and the advice to use it (cited where a chart is printed)
 
 
 class ProgressRow(_Frozen):

@@ -9,6 +9,7 @@ is made only when one of its measured lines has two or more points; before that 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any, Literal
 
@@ -183,7 +184,7 @@ def growth_chart(growth: Growth, index: int, fmt: Formatter) -> dict[str, Any] |
         height=HEIGHT,
     )
     head, rows = _growth_rows(points, bool(curves), fmt)
-    explain = (CENTILE_MEANING, ["WHO06", "CDC10"]) if curves else None
+    explain = (CENTILE_MEANING, [source.model_dump() for source in growth.sources]) if curves else None
     return _chart_data(chart, head, rows, notes=growth.notes, explain=explain)
 
 
@@ -355,13 +356,9 @@ def _routine_rows(plan: Plan, fmt: Formatter) -> tuple[list[str], list[list[str]
 
 
 def _chart_data(chart: Chart, head: list[str], rows: list[list[str]], notes: list[str] | None = None,
-                explain: tuple[str, list[str]] | None = None) -> dict[str, Any]:
+                explain: tuple[str, list[dict[str, Any]]] | None = None) -> dict[str, Any]:
     return {
-        "id": f"chart-{chart.id}",
-        "title": chart.title,
-        "description": chart.description,
-        # A tagged PDF reads the SVG's title as the chart's alternative text: give it the description too.
-        "svg": Markup(svg(dataclasses.replace(chart, title=f"{chart.title}. {chart.description}"))),  # noqa: S704 - careplan's own drawing; charts.svg escapes every text in it
+        "chart": chart,  # drawn by charts() once its words are in the locale's spelling
         "head": head,
         "rows": rows,
         "notes": list(notes or []),
@@ -370,8 +367,35 @@ def _chart_data(chart: Chart, head: list[str], rows: list[list[str]], notes: lis
     }
 
 
+def _spelled(made: dict[str, Any], spell: Callable[[str], str]) -> dict[str, Any]:
+    """The chart's words in the locale's spelling (nappy for diaper), then drawn: the SVG's title carries the
+    description too, since a tagged PDF reads it as the chart's alternative text."""
+    chart: Chart = made["chart"]
+    chart = dataclasses.replace(
+        chart,
+        title=spell(chart.title),
+        description=spell(chart.description),
+        x=dataclasses.replace(chart.x, label=spell(chart.x.label)),
+        y=dataclasses.replace(chart.y, label=spell(chart.y.label)),
+        lines=tuple(dataclasses.replace(line, label=spell(line.label)) for line in chart.lines),
+    )
+    drawn = svg(dataclasses.replace(chart, title=f"{chart.title}. {chart.description}"))
+    return {
+        "id": f"chart-{chart.id}",
+        "title": chart.title,
+        "description": chart.description,
+        "svg": Markup(drawn),  # noqa: S704 - careplan's own drawing; charts.svg escapes every text in it
+        "head": [spell(text) for text in made["head"]],
+        "rows": [[spell(text) for text in row] for row in made["rows"]],
+        "notes": [spell(text) for text in made["notes"]],
+        "explain": None if made["explain"] is None else spell(made["explain"]),
+        "cite": made["cite"],
+    }
+
+
 def charts(plan: Plan, fmt: Formatter) -> list[dict[str, Any]]:
-    """Every progress chart the plan has data for: the babies' growth, then the milk, then the routine."""
+    """Every progress chart the plan has data for: the babies' growth, then the milk, then the routine; each with
+    its title, description, SVG, table (head and rows), notes and the sources behind its explanation."""
     out = [growth_chart(growth, index, fmt) for index, growth in enumerate(plan.growth)]
     out += [milk_chart(plan, fmt), routine_chart(plan, fmt)]
-    return [chart for chart in out if chart is not None]
+    return [_spelled(made, fmt.spell) for made in out if made is not None]

@@ -309,9 +309,11 @@ def _assemble(intake: Intake, library: Library, language: str, sections: list[Pl
     )
     schedule = milk_removal_schedule(intake) if "milk_removal" in computed else None
     milestones = timeline(intake) if "timeline" in computed else []
-    growth = baby_growth(intake) if "growth" in computed else []
+    growth = []
+    if "growth" in computed:
+        refs = _sources(library, list(GROWTH_SOURCES))
+        growth = [block.model_copy(update={"sources": refs}) for block in baby_growth(intake)]
     computed_ids = [
-        *(GROWTH_SOURCES if growth else ()),
         *(schedule.sources if schedule is not None else []),
         *(s for f in feeding for s in f.sources),
         *(s for m in milestones for s in m.sources),

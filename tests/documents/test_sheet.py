@@ -20,11 +20,13 @@ from careplan.rules.library import Library
 from tests.conftest import EXAMPLES
 from tests.helpers.pdf import (
     DETAILS,
+    PROGRESS,
     REFERENCES,
     SRGB_LEAK_FILTER,
     assert_no_warnings,
     body_fill,
     capture_render_warnings,
+    expected_headings,
     lines,
     norm,
     page_texts,
@@ -52,8 +54,11 @@ address = "12 River Road, Springfield"
 """
 
 #: Targets from the issue: the sheet is two pages, the plan at most six before the references, and no page but the
-#: last less than a third full.
+#: last less than a third full. A follow-up's "Your progress" (its charts and their tables, issue 14) is on top of
+#: the six: its pages are counted apart.
 SHEET_PAGES, MAX_PAGES_BEFORE_REFERENCES, MIN_FILL = 2, 6, 1 / 3
+#: The most pages the progress charts may add (three charts with their tables, or a growth chart per twin).
+MAX_PROGRESS_PAGES = 2
 
 
 @dataclass
@@ -72,6 +77,16 @@ class Sheet:
 
     def references_page(self) -> int:
         return next(page for page, line in lines(self.reader) if line == REFERENCES)
+
+    def progress_pages(self) -> int:
+        """How many pages "Your progress" moves the rest of the plan on by (0 without it)."""
+        headings = expected_headings(self.rendered.plan)
+        if PROGRESS not in headings:
+            return 0
+        after = headings[headings.index(PROGRESS) + 1]
+        found = lines(self.reader)
+        start = next(page for page, line in found if line == PROGRESS)
+        return next(page for page, line in found if line == after and page >= start) - start
 
     def before_references(self) -> str:
         """The plan's text before the references, without the words the consultant and the family typed (the
@@ -143,7 +158,9 @@ def test_page_counts_and_fill_from_the_layout(sheets: _Sheets, stem: str, locale
     sheet = sheets[(stem, locale)]
     details = next(page for page, line in lines(sheet.reader) if line == DETAILS)
     assert details == SHEET_PAGES, "the sheet is pages 1-2; the details start on page 3"
-    assert sheet.references_page() <= MAX_PAGES_BEFORE_REFERENCES, "at most 6 pages before the references"
+    progress = sheet.progress_pages()
+    assert progress <= MAX_PROGRESS_PAGES, "the progress charts take at most 2 pages"
+    assert sheet.references_page() - progress <= MAX_PAGES_BEFORE_REFERENCES, "at most 6 pages before the references"
     for index in range(len(sheet.texts) - 1):
         assert body_fill(sheet.reader, index) >= MIN_FILL, f"page {index + 1} is less than a third full"
 

@@ -11,17 +11,19 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
 from pydantic import ValidationError
 
 from careplan.cli import cli
 from careplan.documents.progress_charts import charts, growth_chart, milk_chart, routine_chart
 from careplan.growth import corrected_age_days, weight_for_age
 from careplan.growth.series import NO_SEX
-from careplan.intake import load_intake
+from careplan.intake import Intake, load_intake
 from careplan.locales import Formatter, locale_for
 from careplan.rules.engine import build_plan
 from careplan.rules.library import Library
 from tests.conftest import BASE_INTAKE, EXAMPLES, make_intake
+from tests.helpers.strategies import intakes
 
 FOUR_VISITS = next(path for path in EXAMPLES if path.name.startswith("10-"))
 FMT = Formatter(locale_for(None, "US"))
@@ -181,9 +183,9 @@ def _svg(chart: dict[str, Any]) -> ET.Element:
 
 
 def test_unknown_sex_draws_no_curves_and_no_centile_column(library: Library) -> None:
-    unknown = growth_chart(build_plan(make_intake(), library).growth[0], 0, FMT)
-    known = growth_chart(build_plan(make_intake(**{"babies.0.sex": "male"}), library).growth[0], 0, FMT)
-    assert unknown is not None and known is not None
+    unknown = charts(build_plan(make_intake(), library), FMT)[0]
+    known = charts(build_plan(make_intake(**{"babies.0.sex": "male"}), library), FMT)[0]
+    assert unknown["id"] == known["id"] == "chart-growth-1"
 
     def end_labels(chart: dict[str, Any]) -> list[str]:
         return [t.text or "" for g in _svg(chart).iter(f"{SVG}g") if g.get("class") == "end-labels"
@@ -235,3 +237,20 @@ def test_ordinal_and_age_words() -> None:
         "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd", "101st", "111th"]
     assert [age_text(d) for d in (0, 1, 13, 14, 98, -21)] == [
         "0 days", "1 day", "13 days", "2 weeks", "14 weeks", "3 weeks before the due date"]
+
+
+@settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(intake=intakes())
+def test_any_valid_intake_gives_growth_and_charts_that_parse(library: Library, intake: Intake) -> None:
+    plan = build_plan(intake, library)
+    assert [g.baby for g in plan.growth] == [b.name for b in intake.babies]
+    for block in plan.growth:
+        dates = [p.date for p in block.points]
+        assert dates == sorted(set(dates)), "one weighing per date, in date order"
+        for point in block.points:
+            assert (point.z is None) == (point.centile is None)
+            assert point.z is None or -3 <= point.z <= 3
+            assert point.velocity_g_per_day is None or point.velocity_g_per_day <= 100
+    for chart in charts(plan, FMT):
+        svg = _svg(chart)
+        assert svg.get("role") == "img" and chart["rows"]

@@ -236,7 +236,9 @@ def follow_up_intake(previous: dict[str, Any], *, days: int, gained: int) -> dic
     first = data["babies"][0]
     data["progress"] = [*data.get("progress", []), {
         "date": on.isoformat(), "baby": 1, "milk_removal_sessions_per_24h": 8, "expressed_ml_per_24h": 90,
-        "supplement_ml_per_24h": first["feeding"]["supplement_ml_per_24h"], "baby_weight_g": first["current_weight_g"],
+        "supplement_ml_per_24h": first["feeding"]["supplement_ml_per_24h"],
+        "supplement_methods": first["feeding"]["methods"], "feeds_at_breast_per_24h": 4,
+        "baby_weight_g": first["current_weight_g"], "weighed_at": "this_visit", "weighed_how": "naked",
         "wet_diapers_24h": 6, "dirty_diapers_24h": 3,
     }]
     data.pop("record_id", None)

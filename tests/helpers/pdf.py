@@ -363,6 +363,8 @@ TITLE, URGENT_BOX, ACTIONS, HELP, DETAILS, EXPECT, LEFT_OUT, LOG, REFERENCES = (
     "Your tracking log",
     "References",
 )
+#: The heading of a follow-up's charts (templates/_progress.html).
+PROGRESS = "Your progress"
 
 
 def daily_heading(plan: Plan) -> str | None:
@@ -372,6 +374,14 @@ def daily_heading(plan: Plan) -> str | None:
     if plan.schedule.kind == "comfort":
         return "Your day and night"
     return f"Your day and night: take milk out {len(plan.schedule.sessions)} times"
+
+
+def has_progress_charts(plan: Plan) -> bool:
+    """A follow-up plan with something measured twice has "Your progress" after the consultant's part."""
+    from careplan.documents.progress_charts import charts
+    from careplan.locales import Formatter, locale_for
+
+    return plan.visit == "follow_up" and bool(charts(plan, Formatter(locale_for(None, plan.jurisdiction))))
 
 
 def expected_headings(plan: Plan) -> list[str]:
@@ -387,6 +397,8 @@ def expected_headings(plan: Plan) -> list[str]:
     if daily is not None:
         headings.append(daily)
     headings += [HELP, DETAILS]
+    if has_progress_charts(plan):
+        headings.append(PROGRESS)
     if "referrals" in titles:
         headings.append(titles["referrals"])
     headings.append(EXPECT)

@@ -100,13 +100,12 @@ def babies(draw: st.DrawFn, consult: date) -> dict[str, Any]:
         weighed = birth + timedelta(days=age - draw(st.integers(min_value=0, max_value=min(age - 7, 10))))
         birth_weight = draw(st.integers(min_value=2800, max_value=4200))
         gain = draw(st.integers(min_value=25, max_value=40))
-        grams = min(birth_weight + gain * (weighed - birth).days, 12000)
+        baby[LINE] = (birth_weight, gain, 30000)  # no cap within 420 days: the gain stays positive
         baby["gestational_age_weeks"] = draw(st.sampled_from([37.0, 38.5, 40.0, 41.5]))
         baby["birth_weight_g"] = birth_weight
-        baby |= {"current_weight_g": grams, "weighed_on": weighed.isoformat()}
+        baby |= {"current_weight_g": on_line(baby[LINE], (weighed - birth).days), "weighed_on": weighed.isoformat()}
         earlier = weighed - timedelta(days=7)
-        baby["earlier_weights"] = [{"date": earlier.isoformat(), "grams": grams - gain * 7}]
-        baby[LINE] = (birth_weight, gain, 12000)
+        baby["earlier_weights"] = [{"date": earlier.isoformat(), "grams": on_line(baby[LINE], (earlier - birth).days)}]
         return baby
     # Any other weights lie on one line from the weight at birth (recorded or not): a loss, or a gain of up to
     # 95 g a day (the model refuses a gain over 100 g a day between two weighings).

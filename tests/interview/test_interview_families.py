@@ -62,12 +62,13 @@ def answered_before(expected: dict[str, Any], script: list[tuple[str, Any]], key
 
 
 def walked_before(expected: dict[str, Any], key: str) -> str:
-    """The question Ctrl-B goes back to from ``key``: the one before it in the form (asked now or carried over)."""
+    """The question Ctrl-B goes back to from ``key``: the one before it in the form (asked now or carried over;
+    never a section's notes, which are not asked in order)."""
     from careplan.interview.carry import flatten
 
     form = builtin_form()
     answers = flatten(form, Intake.model_validate(expected).model_dump(mode="json"))
-    keys = [slot.key for slot in form.walk(answers).slots]
+    keys = [slot.key for slot in form.walk(answers).slots if slot.kind != "note"]
     return keys[keys.index(key) - 1]
 
 

@@ -395,6 +395,10 @@ FOLLOW_UP = [
     # this visit's record: its date, supplement, weight and diapers are the answers just given, not asked twice
     ("progress.0.milk_removal_sessions_per_24h", "8"),
     ("progress.0.expressed_ml_per_24h", "120"),
+    ("progress.0.feeds_at_breast_per_24h", "3"),
+    ("progress.0.weighed_at", "this_visit"),
+    ("progress.0.weighed_how", "naked"),
+    ("progress.0.test_weight_transfer_g", ""),  # not done: Enter
     ("progress#add.1", False),
     ("consult.assessment", "Otis fed at the breast for ten minutes today."),
     ("consult.next_visit", "2026-04-13"),
@@ -431,7 +435,9 @@ def test_follow_up_from_the_last_intake(tmp_path: Path, library: Library) -> Non
     assert "these answers disagree" not in run.screen
     assert written["progress"] == [
         {"date": "2026-03-30", "baby": 1, "milk_removal_sessions_per_24h": 8, "expressed_ml_per_24h": 120.0,
-         "supplement_ml_per_24h": 500.0, "baby_weight_g": 5100, "wet_diapers_24h": 7, "dirty_diapers_24h": 3}
+         "supplement_ml_per_24h": 500.0, "supplement_methods": ["bottle"], "feeds_at_breast_per_24h": 3,
+         "baby_weight_g": 5100, "weighed_at": "this_visit", "weighed_how": "naked", "test_weight_transfer_g": None,
+         "wet_diapers_24h": 7, "dirty_diapers_24h": 3, "notes": None}
     ]
     # carried over unchanged
     for part in ("parent", "health", "goals", "situation"):
