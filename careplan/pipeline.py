@@ -17,7 +17,7 @@ from careplan.documents.pdf import EmbeddedFile, Variant, render_pdf
 from careplan.documents.registry import document
 from careplan.errors import InputError
 from careplan.intake import ATTACHMENT, Intake
-from careplan.plan import ConditionTrace, Plan
+from careplan.plan import Plan, finding
 from careplan.practice import Practice
 from careplan.rules.engine import build_plan
 from careplan.rules.library import Library
@@ -117,16 +117,41 @@ def write_plan_pdf(
     return Rendered(plan=plan, pdf=output, html=html, warnings=warnings)
 
 
-def finding(trace: ConditionTrace) -> str:
-    """A condition that held, in the consultant's words: its name as a phrase, with the numbers it read
-    ("lost over 10 percent (11.2)"); never the parent's wording, never free text from the intake."""
-    numbers = [
-        f"{value:g}" if isinstance(value, float) else str(value)
-        for value in trace.values.values()
-        if isinstance(value, int | float) and not isinstance(value, bool)
-    ]
-    phrase = trace.name.replace("_", " ")
-    return f"{phrase} ({', '.join(numbers)})" if numbers else phrase
+def write_letter_pdf(
+    intake: Intake,
+    output: Path,
+    *,
+    library: Library,
+    practice: Practice,
+    role: str,
+    cover: bool = False,
+    variant: Variant = "pdf/ua-1",
+    label: str = "the intake",
+) -> Rendered:
+    """Write the letter to ``role`` (see :mod:`careplan.documents.letter`) as a tagged PDF, never carrying the
+    intake. With ``cover`` a fax cover sheet comes first, saying how many pages are sent: the letter is rendered
+    once to count its pages, then again behind the cover."""
+    from careplan.documents import letter
+
+    check_printable(intake, label)
+    plan = build_plan(intake, library)
+    logo = practice.logo.resolve().as_uri() if practice.logo is not None else None
+    folders = template_folders(practice, library)
+    assets = (practice.asset_folder,) if practice.asset_folder is not None else ()
+    created = datetime.combine(intake.consult.date, time(12, 0), tzinfo=UTC)
+
+    def render(cover_pages: int | None) -> tuple[str, list[str]]:
+        html = letter.render_html(plan, practice, logo_url=logo, templates=folders, role=role, cover_pages=cover_pages)
+        warnings = render_pdf(html, output, page_css=letter.page_css(plan, practice), created=created,
+                              variant=variant, asset_folders=(*assets, *folders))
+        return html, warnings
+
+    html, warnings = render(None)
+    if cover:
+        from pypdf import PdfReader
+
+        html, warnings = render(len(PdfReader(str(output)).pages))
+    return Rendered(plan=plan, pdf=output, html=html, warnings=warnings)
 
 
 class PlanHooks:

@@ -33,6 +33,27 @@ class ConditionTrace(_Frozen):
     values: dict[str, Any]
 
 
+class LetterRequest(_Frozen):
+    """What the doctors' letter asks of a clinician for one item: a request in English for a physician, with the
+    item's values filled in, never a dose."""
+
+    to: Literal["baby_clinician", "parent_clinician", "prescriber"]
+    urgency: Literal["same_day", "this_week", "routine"]
+    request: str
+
+
+def finding(trace: ConditionTrace) -> str:
+    """A condition that held, in the consultant's words: its name as a phrase, with the numbers it read
+    ("lost over 10 percent (11.2)"); never the parent's wording, never free text from the intake."""
+    numbers = [
+        f"{value:g}" if isinstance(value, float) else str(value)
+        for value in trace.values.values()
+        if isinstance(value, int | float) and not isinstance(value, bool)
+    ]
+    phrase = trace.name.replace("_", " ")
+    return f"{phrase} ({', '.join(numbers)})" if numbers else phrase
+
+
 class PlanItem(_Frozen):
     id: str
     kind: Literal["urgent", "referral", "caution", "exclusion", "expectation", "strategy"]
@@ -49,6 +70,7 @@ class PlanItem(_Frozen):
     rules: list[str] = []
     babies: list[str] = []
     trace: list[ConditionTrace] = []
+    letter: LetterRequest | None = None  # urgent items and referrals: the request the doctors' letter makes
 
 
 class Exclusion(_Frozen):
@@ -178,6 +200,61 @@ class ProgressRow(_Frozen):
     dirty_diapers_24h: int | None = None
 
 
+class CareTeamEntry(_Frozen):
+    role: Literal["baby_clinician", "parent_clinician", "prescriber"]
+    cares_for: str
+    name: str
+    practice: str | None = None
+    phone: str | None = None
+    fax: str | None = None
+    email: str | None = None
+
+
+class BabyRecord(_Frozen):
+    """One baby's facts as a physician reads them (the letter's "objective" part)."""
+
+    name: str
+    birth_date: date
+    sex: str
+    age_days: int
+    gestational_age_weeks: float | None = None
+    birth_weight_g: int | None = None
+    current_weight_g: int | None = None
+    weighed_on: date | None = None
+    weight_change_pct: float | None = None  # from birth weight; negative is a loss
+    gain_g_per_day: float | None = None
+    wet_diapers_24h: int | None = None
+    dirty_diapers_24h: int | None = None
+    milk: list[str] = []
+    supplement_ml_per_24h: float | None = None
+    supplement_methods: list[str] = []
+    latches: str = "unknown"
+
+
+class ClinicalRecord(_Frozen):
+    """What the letter to the doctors reports besides the items: the consult, consent to share, the care team, and
+    the history and measurements behind the requests (plain facts from the intake; no free text but the reason)."""
+
+    reason: str | None = None
+    duration_minutes: int | None = None
+    setting: str
+    consent_to_share: bool = False
+    share_recorded_on: date | None = None
+    care_team: list[CareTeamEntry] = []
+    parent_relationship: str
+    parent_age: int | None = None
+    conditions: list[str] = []
+    medications: list[str] = []  # taken now, by name as recorded
+    breast_surgeries: list[str] = []
+    breastfed_this_baby: str = "unknown"
+    breastfeeding_weeks: float | None = None
+    weeks_since_milk_removal: float | None = None
+    stop_reasons: list[str] = []
+    current_output: str = "unknown"
+    latest_expressed_ml_per_24h: float | None = None
+    babies: list[BabyRecord] = []
+
+
 class Plan(_Frozen):
     schema_version: Literal["1.0"] = "1.0"
     plan_type: str = "relactation"
@@ -202,6 +279,7 @@ class Plan(_Frozen):
     feeding: list[FeedingPlan] = []
     timeline: list[Milestone] = []
     growth: list[Growth] = []  # when the plan type computes growth: each baby's weights on the WHO standard
+    record: ClinicalRecord | None = None  # the facts the letter to the doctors reports
     sources: dict[str, SourceRef]
     library: list[str]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import ipaddress
+import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -60,6 +61,10 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+#: Where the fax number goes in the practice's ``fax_gateway``.
+FAX_NUMBER = "{number}"
+
+
 class Smtp(_Strict):
     """How the practice sends email. The password is never stored here: it comes from the environment variable
     named by ``password_env`` or from the system keyring (service "careplan", the SMTP user)."""
@@ -87,6 +92,27 @@ class Smtp(_Strict):
     ] = None
     ca_file: Annotated[Path | None, Field(title="CA certificates file", description="Only for a private CA.")] = None
     timeout_seconds: Annotated[float, Field(title="timeout (seconds)", gt=0, le=300)] = 30.0
+    fax_gateway: Annotated[
+        str | None,
+        Field(
+            title="fax gateway",
+            max_length=255,
+            description='The email-to-fax address, with {number} where the fax number goes: "{number}@fax.example.net"',
+        ),
+    ] = None
+
+    @field_validator("fax_gateway")
+    @classmethod
+    def _fax_gateway_is_an_address_template(cls, gateway: str | None) -> str | None:
+        if gateway is None:
+            return None
+        if gateway.count(FAX_NUMBER) != 1:
+            raise ValueError(f"must hold {FAX_NUMBER} exactly once, where the fax number goes")
+        if not re.fullmatch(r"[^@\s{}]+@[^@\s{}.]+(\.[^@\s{}.]+)+", gateway.replace(FAX_NUMBER, "15550100")):
+            raise ValueError(
+                f'is not an email address once {FAX_NUMBER} is filled in (like "{FAX_NUMBER}@fax.example.net")'
+            )
+        return gateway
 
     @model_validator(mode="after")
     def _plain_only_on_loopback(self) -> Smtp:
@@ -305,6 +331,10 @@ disclaimer = "This plan supports, and does not replace, care from your baby's do
 # from_name = "Riverside Lactation Care"
 # reply_to = "hello@riverside.example.org"
 # copy_to = "records@riverside.example.org"   # a Bcc copy to the practice
+# Sending letters to clinicians by fax (careplan letter --send fax), through an email-to-fax service: its address
+# with {number} where the fax number goes (digits only; write "+{number}" if the service wants international
+# numbers). Needs security = "tls" or "starttls".
+# fax_gateway = "{number}@fax.example.net"
 
 # Answers every consult of the practice shares: the interview does not ask them (it shows them at the start;
 # change them for one family in the review). setting: "clinic", "home", "virtual" or "emergency"; jurisdiction,

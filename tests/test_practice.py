@@ -95,3 +95,55 @@ def test_a_nul_in_a_file_name_is_one_clear_line(tmp_path: Path, text: str, key: 
     with pytest.raises(InputError) as caught:
         load_practice(write(tmp_path, text))
     assert caught.value.lines == [f"{tmp_path / 'practice.toml'}: {key}: a file name cannot hold a NUL character"]
+
+
+@pytest.mark.parametrize(
+    ("gateway", "problem"),
+    [
+        ("{number}@fax.example.net", None),
+        ("+{number}@fax.example.net", None),
+        ("fax-{number}@send.example.org", None),
+        ("fax@fax.example.net", "must hold {number} exactly once, where the fax number goes"),
+        ("{number}{number}@fax.example.net", "must hold {number} exactly once, where the fax number goes"),
+        ("{number}", "is not an email address once {number} is filled in"),
+        ("{number}@localhost", "is not an email address once {number} is filled in"),
+        ("{number} @fax.example.net", "is not an email address once {number} is filled in"),
+        ("{number}@fax.{x}.net", "is not an email address once {number} is filled in"),
+    ],
+)
+def test_fax_gateway_is_an_address_with_the_number_once(tmp_path: Path, gateway: str, problem: str | None) -> None:
+    path = write(tmp_path, SMTP.format(host="smtp.example.org", security="tls") + f'fax_gateway = "{gateway}"\n')
+    if problem is None:
+        smtp = load_practice(path).smtp
+        assert smtp is not None and smtp.fax_gateway == gateway
+        return
+    with pytest.raises(InputError) as caught:
+        load_practice(path)
+    (line,) = caught.value.lines
+    assert line.startswith(f"{path}: email settings › fax gateway [smtp.fax_gateway]: {problem}")
+
+
+def test_fax_gateway_is_optional_and_the_starter_shows_it_commented_out(tmp_path: Path) -> None:
+    smtp = load_practice(write(tmp_path, SMTP.format(host="smtp.example.org", security="tls"))).smtp
+    assert smtp is not None and smtp.fax_gateway is None
+    assert '# fax_gateway = "{number}@fax.example.net"' in STARTER.splitlines()
+    # Uncommented, the starter's [smtp] section with the gateway loads.
+    smtp_lines = [
+        line[2:] for line in STARTER.splitlines() if line.startswith(("# [smtp]", "# host", "# from_address", "# fax_"))
+    ]
+    loaded = load_practice(write(tmp_path, "\n".join(smtp_lines) + "\n")).smtp
+    assert loaded is not None and loaded.fax_gateway == "{number}@fax.example.net"
+
+
+def test_practice_check_reports_a_bad_fax_gateway_in_one_line(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from careplan.cli import cli
+
+    path = write(tmp_path, SMTP.format(host="smtp.example.org", security="tls") + 'fax_gateway = "fax.example.net"\n')
+    result = CliRunner().invoke(cli, ["practice", "check", str(path)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{path}: email settings › fax gateway [smtp.fax_gateway]: must hold {{number}} exactly once, where the fax "
+        "number goes"
+    ]

@@ -67,10 +67,14 @@ def library() -> None:
 def library_check(folders: tuple[Path, ...], plan_type: str | None) -> None:
     """Load and type-check each plan type's library and any practice FOLDERS on top of it.
 
-    Example: careplan library check my-practice-library/ --plan-type relactation
+    An urgent entry or referral with no letter block is a warning (the doctors' letter will not list it), not an
+    error. Example: careplan library check my-practice-library/ --plan-type relactation
     """
+    from careplan.cli.options import echo_lines
     from careplan.plantypes import available
-    from careplan.rules.library import load_library, summary
+    from careplan.rules.library import letter_warnings, load_library, summary
 
     for name in [plan_type] if plan_type is not None else available():
-        click.echo(f"{name}: {summary(load_library(*folders, plan_type=name))}")
+        loaded = load_library(*folders, plan_type=name)
+        click.echo(f"{name}: {summary(loaded)}")
+        echo_lines([f"warning: {warning}" for warning in letter_warnings(loaded)])

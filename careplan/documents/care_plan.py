@@ -286,8 +286,9 @@ class DocumentContext:
         values = {name: plain(getattr(self, name)) for name in _TEMPLATE_VALUES}
         functions = {"cite": self.cite, "cite_ids": self.cite_ids, "span": self.span, "anchor": self.anchor}
         fmt = self.fmt
-        static = {"short_date": self.short_date, "hours": self.hours, "volume": fmt.volume,
-                  "volume_range": fmt.volume_range, "weight": fmt.weight, "time": fmt.time, "spell": fmt.spell}
+        static = {"short_date": self.short_date, "long_date": self.long_date, "hours": self.hours,
+                  "volume": fmt.volume, "volume_range": fmt.volume_range, "weight": fmt.weight, "time": fmt.time,
+                  "spell": fmt.spell}
         return Record(**values, **functions, **static, logo=self.logo, references=self.references)
 
 
@@ -319,7 +320,7 @@ _TEMPLATE_VALUES = (
 
 
 
-def _css_string(text: str) -> str:
+def css_string(text: str) -> str:
     """A CSS string literal that can hold any text: quotes, backslashes and control characters are escaped."""
     out = []
     for char in text:
@@ -341,9 +342,9 @@ def page_css(plan: Plan, practice: Practice) -> str:
     return (
         f":root {{ --primary: {colours.primary}; --accent: {colours.accent}; --tint: {colours.tint}; }}\n"
         f"@page {{ size: {'A4' if practice.paper == 'A4' else 'letter'};"
-        f" @top-left {{ content: {_css_string(practice.name[:HEADER_NAME_LIMIT])}; }}"
-        f" @top-right {{ content: {_css_string('Care plan for ' + name)}; }}"
-        f" @bottom-left {{ content: {_css_string(footer[:140])}; }} }}\n"
+        f" @top-left {{ content: {css_string(practice.name[:HEADER_NAME_LIMIT])}; }}"
+        f" @top-right {{ content: {css_string('Care plan for ' + name)}; }}"
+        f" @bottom-left {{ content: {css_string(footer[:140])}; }} }}\n"
         "@page :first { @top-left { content: none; } @top-right { content: none; } }\n"
     )
 

@@ -56,6 +56,13 @@ DOCUMENTS: dict[str, Document] = {
         audience="parent",
         attach_intake=False,
     ),
+    "letter": Document(
+        name="letter",
+        title="The letter to the baby's clinician (careplan letter writes one per recipient)",
+        module="careplan.documents.letter",
+        audience="physician",
+        attach_intake=False,
+    ),
 }
 
 

@@ -21,6 +21,7 @@ from careplan.intake.baby import (
     Vomiting,
     WeightCheck,
 )
+from careplan.intake.care_team import CareRole, CareTeamMember
 from careplan.intake.common import MAX_INTAKE_BYTES, SCHEMA_VERSION, Answer
 from careplan.intake.embedded import ATTACHMENT, embedded_intake, extract_intake
 from careplan.intake.health import (
@@ -61,6 +62,8 @@ __all__ = [
     "BlendHerb",
     "BreastProblem",
     "BreastSurgery",
+    "CareRole",
+    "CareTeamMember",
     "Condition",
     "Consent",
     "Consult",

@@ -32,6 +32,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from careplan.intake.baby import Baby
+from careplan.intake.care_team import CareTeamMember
 from careplan.intake.common import SCHEMA_VERSION, SUPPORTED_MAJOR, Answer, CareDate, IntakeModel, Notes, weeks_of
 from careplan.intake.health import BlendHerb, Health, Herb
 from careplan.intake.visit import Consent, Consult, FollowUp
@@ -322,6 +323,7 @@ class Intake(IntakeModel):
     situation: Annotated[Situation, Field(title="situation")] = Situation()
     goals: Annotated[Goals, Field(title="goals")] = Goals()
     consent: Annotated[Consent, Field(title="consent")] = Consent()
+    care_team: Annotated[list[CareTeamMember], Field(title="care team", max_length=12)] = []
     progress: Annotated[list[FollowUp], Field(title="follow-up progress", max_length=200)] = []
 
     @field_validator("schema_version")

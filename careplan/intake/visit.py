@@ -44,6 +44,12 @@ class Consult(IntakeModel):
         CareDate | None,
         Field(title="date of the first visit", description="At a follow-up: when this course of care began."),
     ] = None
+    reason: Annotated[
+        str | None,
+        Field(title="reason for the consult", min_length=1, max_length=300,
+              description="In the consultant's words, for the doctors' letter (\"wants to relactate after ...\")."),
+    ] = None
+    duration_minutes: Annotated[int | None, Field(title="length of the consult (minutes)", ge=5, le=480)] = None
     assessment: Annotated[
         str | None,
         Field(
@@ -58,11 +64,19 @@ class Consent(IntakeModel):
     email_plan: Annotated[bool, Field(title="agreed to receive the plan by email")] = False
     unencrypted_email_accepted: Annotated[bool, Field(title="accepted unencrypted email after a warning")] = False
     recorded_on: Annotated[CareDate | None, Field(title="date consent was recorded")] = None
+    share_with_care_team: Annotated[
+        bool,
+        Field(title="agreed to share with the care team",
+              description="The family agreed that the consultant may write to the clinicians in the care team."),
+    ] = False
+    share_recorded_on: Annotated[CareDate | None, Field(title="date consent to share was recorded")] = None
 
     @model_validator(mode="after")
     def _needs_email_consent(self) -> Consent:
         if self.unencrypted_email_accepted and not self.email_plan:
             raise ValueError("unencrypted email was accepted but email was not agreed to")
+        if self.share_recorded_on is not None and not self.share_with_care_team:
+            raise ValueError("a date of consent to share is given but sharing was not agreed to")
         return self
 
 

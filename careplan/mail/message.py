@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate
@@ -61,10 +62,35 @@ def build_message(
 ) -> EmailMessage:
     """The message: text and HTML bodies, the PDF attached as ``care-plan.pdf``; no Bcc header (copies go in the
     envelope only)."""
-    smtp = smtp_settings(practice)
     text, html = render_bodies(practice, encrypted=encrypted, language=language)
+    return compose_message(
+        practice,
+        recipient=recipient,
+        subject=subject_for(practice),
+        text=text,
+        html=html,
+        pdf=pdf,
+        filename=ATTACHMENT_NAME,
+        message_id=message_id,
+    )
+
+
+def compose_message(
+    practice: Practice,
+    *,
+    recipient: str,
+    subject: str,
+    text: str,
+    html: str | None,
+    pdf: bytes,
+    filename: str,
+    message_id: str,
+) -> EmailMessage:
+    """A message from the practice to ``recipient`` alone (no name, no Bcc header) with ``pdf`` attached as
+    ``filename``: the one way careplan builds a message (plans to parents, letters to clinicians)."""
+    smtp = smtp_settings(practice)
     message = EmailMessage()
-    message["Subject"] = subject_for(practice)
+    message["Subject"] = subject
     try:
         message["From"] = Address(display_name=_one_line(smtp.from_name or practice.name), addr_spec=smtp.from_address)
     except (ValueError, IndexError) as exc:
@@ -75,9 +101,16 @@ def build_message(
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = message_id
     message.set_content(text)
-    message.add_alternative(html, subtype="html")
-    message.add_attachment(pdf, maintype="application", subtype="pdf", filename=ATTACHMENT_NAME)
+    if html is not None:
+        message.add_alternative(html, subtype="html")
+    message.add_attachment(pdf, maintype="application", subtype="pdf", filename=filename)
     return message
+
+
+def wire_bytes(message: EmailMessage, smtp: Smtp, recipient: str) -> tuple[bytes, bool]:
+    """The message as it goes to the server, and whether it needs SMTPUTF8 (an address that is not ASCII)."""
+    smtputf8 = needs_smtputf8(recipient, smtp.from_address, smtp.copy_to, smtp.reply_to)
+    return message.as_bytes(policy=policy.SMTPUTF8 if smtputf8 else policy.SMTP), smtputf8
 
 
 def needs_smtputf8(*addresses: str | None) -> bool:

@@ -32,7 +32,6 @@ import contextlib
 import re
 import time
 from collections.abc import Callable
-from email import policy
 from pathlib import Path
 from typing import Literal
 
@@ -42,13 +41,14 @@ from careplan.intake import Intake
 from careplan.mail.credentials import encrypt_pdf, new_passphrase, resolve_password
 from careplan.mail.keys import intake_key, message_id_for, normalise_address, plan_key
 from careplan.mail.ledger import Ledger, LedgerRow, default_data_folder
-from careplan.mail.message import build_message, needs_smtputf8, smtp_settings
+from careplan.mail.message import build_message, smtp_settings, wire_bytes
 from careplan.mail.result import SendResult, SendStatus
 from careplan.mail.transport import AttemptProgress, deliver, mask_address
 from careplan.practice import Practice, Smtp
 
 DEFAULT_ATTEMPTS = 4
 BACKOFF_SECONDS = 2.0
+UNKNOWN_ADVICE = "Check with the parent; to send it again use --resend-unknown"
 
 
 class PlanMismatch(CareplanError):
@@ -203,8 +203,7 @@ def send_plan(
             message_id=message_id,
             language=intake.parent.preferred_language,
         )
-        smtputf8 = needs_smtputf8(recipient, smtp.from_address, smtp.copy_to, smtp.reply_to)
-        wire = message.as_bytes(policy=policy.SMTPUTF8 if smtputf8 else policy.SMTP)
+        wire, smtputf8 = wire_bytes(message, smtp, recipient)
     except BaseException:
         if not dry_run:
             ledger.mark_failed(key, "the message could not be prepared; nothing was sent")
@@ -216,7 +215,7 @@ def send_plan(
         eml = write_private(folder / f"{stem}-{key[:10]}.eml", wire)
         return SendResult("dry-run", name, masked, message_id, encrypted, passphrase, eml=eml)
 
-    return _send_with_retries(
+    return send_with_retries(
         smtp,
         ledger=ledger,
         key=key,
@@ -290,7 +289,7 @@ def _skipped(row: LedgerRow, key: str, name: str, masked: str) -> SendResult:
     )
 
 
-def _send_with_retries(
+def send_with_retries(
     smtp: Smtp,
     *,
     ledger: Ledger,
@@ -306,8 +305,12 @@ def _send_with_retries(
     smtputf8: bool,
     attempts: int,
     sleep: Callable[[float], None],
+    if_unknown: str = UNKNOWN_ADVICE,
 ) -> SendResult:
-    """Long on purpose: each kind of failure (temporary, permanent, interrupted) is handled where the attempt is
+    """Hand ``wire`` (already claimed in the ledger under ``key``) to the server, retrying temporary failures, and
+    record what happened. ``if_unknown`` is what to tell the consultant when whether it arrived is unknown.
+
+    Long on purpose: each kind of failure (temporary, permanent, interrupted) is handled where the attempt is
     made, so none is lost between functions."""
     copies = tuple(a for a in (smtp.copy_to,) if a and normalise_address(a) != normalise_address(recipient))
     progress = AttemptProgress()
@@ -351,7 +354,7 @@ def _send_with_retries(
         )
     if outcome.kind == "ambiguous":
         ledger.mark_unknown(key, outcome.detail)
-        detail = f"{outcome.detail}. Check with the parent; to send it again use --resend-unknown"
+        detail = f"{outcome.detail}. {if_unknown}"
         return SendResult("unknown", name, masked, message_id, encrypted, passphrase, detail=detail, attempts=made)
     if outcome.kind == "temporary":
         detail = f"{outcome.detail} (gave up after {made} attempts; nothing was sent)"

@@ -36,6 +36,7 @@ from careplan.plan import (
     BabySummary,
     ConditionTrace,
     Exclusion,
+    LetterRequest,
     Plan,
     PlanItem,
     PlanSection,
@@ -45,7 +46,8 @@ from careplan.plan import (
 from careplan.rules.citations import Source
 from careplan.rules.computed import feeding_plan, milk_removal_schedule, timeline
 from careplan.rules.expressions import words
-from careplan.rules.library import KIND_SECTIONS, Library, Rule
+from careplan.rules.library import KIND_SECTIONS, Letter, Library, Rule
+from careplan.rules.record import clinical_record
 
 ROOTS = ("consult", "parent", "babies", "lactation", "health", "situation", "goals", "consent", "progress")
 
@@ -128,6 +130,14 @@ def _local(texts: dict[str, str] | None, language: str) -> str | None:
 def _fill(texts: dict[str, str] | None, language: str, values: dict[str, Any]) -> str | None:
     text = _local(texts, language)
     return None if text is None else _FORMAT.vformat(text, (), values)
+
+
+def _letter(letter: Letter | None, values: dict[str, Any]) -> LetterRequest | None:
+    """The doctors' letter's request for an item, filled with the same values as the item's text (English only)."""
+    if letter is None:
+        return None
+    request = _FORMAT.vformat(letter.request, (), values)
+    return LetterRequest(to=letter.to, urgency=letter.urgency, request=request)
 
 
 def _sources(library: Library, ids: list[str]) -> list[SourceRef]:
@@ -255,6 +265,7 @@ class _Build:
                         rules=entry.rules,
                         babies=[b.name for b in babies],
                         trace=[t for f in group for t in f.traces] if len(babies) > 1 else firing.traces,
+                        letter=_letter(entry.letter, filled),
                     )
                 )
         return items
@@ -342,6 +353,7 @@ def _assemble(intake: Intake, library: Library, language: str, sections: list[Pl
         feeding=feeding,
         timeline=milestones,
         growth=growth,
+        record=clinical_record(intake),
         sources=sources,
         library=list(library.origins),
     )

@@ -3,7 +3,8 @@
 One public function, :func:`load_library`, reads a plan type's library (see :mod:`careplan.plantypes`) and,
 optionally, a practice's own folders on top of it. A practice folder may add entries, sections and sources, and
 replaces any entry whose ``id`` it repeats. See ``careplan/plantypes/relactation/README.md`` for the format and
-for what each entry encodes.
+for what each entry encodes. The models a file is read into (``Entry``, ``Letter``, ``Section``, ...) live in
+:mod:`careplan.rules.entries` and are importable from here too.
 """
 
 from __future__ import annotations
@@ -12,124 +13,50 @@ import string
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import ValidationError
 
 from careplan._io import load_yaml, read_capped
 from careplan.errors import CareplanError, LibraryError, field_path
 from careplan.plantypes import PlanType
 from careplan.rules.citations import Source
+from careplan.rules.entries import (
+    BUILTIN_PARAMS,
+    HELP_SECTION,
+    KIND_SECTIONS,
+    LETTER_KINDS,
+    TEXT_PARTS,
+    Entry,
+    Kind,
+    Letter,
+    LibraryFile,
+    LocalText,
+    Section,
+    When,
+)
 from careplan.rules.expressions import Compiled, ExpressionError, compile_expression
 
-Kind = Literal["urgent", "referral", "caution", "exclusion", "expectation", "strategy"]
-
-#: Sections that urgent items and referrals always go to, ahead of everything else.
-KIND_SECTIONS: dict[str, str] = {"urgent": "urgent", "referral": "referrals"}
-
-#: Names every parent-facing text may use without declaring them as params.
-BUILTIN_PARAMS = ("baby_name", "parent_name")
-
-_LANG = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-LocalText = Annotated[
-    dict[Annotated[str, Field(pattern=_LANG)], Annotated[str, Field(min_length=1)]],
-    Field(description="Text keyed by language; 'en' is required."),
+__all__ = [
+    "BUILTIN_PARAMS",
+    "HELP_SECTION",
+    "KIND_SECTIONS",
+    "TEXT_PARTS",
+    "Entry",
+    "Kind",
+    "Letter",
+    "Library",
+    "LibraryFile",
+    "LocalText",
+    "Rule",
+    "Section",
+    "When",
+    "iter_texts",
+    "letter_warnings",
+    "load_library",
+    "summary",
 ]
-
-
-def _needs_english(value: dict[str, str] | None) -> dict[str, str] | None:
-    if value is not None and "en" not in value:
-        raise ValueError("needs an 'en' (English) text")
-    return value
-
-
-class When(_Strict):
-    """Named conditions: every one under ``all`` must hold, and at least one under ``any`` when given."""
-
-    all: dict[str, str] = {}
-    any: dict[str, str] = {}
-
-
-#: The section whose entries are the tiers of "When to get help" (their urgency says which); an entry's texts.
-HELP_SECTION = "when_to_get_help"
-TEXT_PARTS = ("title", "text", "why", "because", "short", "avoid_if", "exclusion_reason")
-
-
-class Entry(_Strict):
-    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
-    rules: Annotated[list[Annotated[str, Field(pattern=r"^R\d{2}$")]], Field(description="Rows of §9")] = []
-    kind: Kind
-    section: str | None = None
-    title: LocalText
-    when: When = When()
-    params: dict[Annotated[str, Field(pattern=r"^[a-z_][a-z0-9_]*$")], str] = {}
-    text: LocalText
-    why: LocalText | None = None
-    because: LocalText | None = None
-    short: LocalText | None = None  # one line for compact views (the herb table's "what is known")
-    avoid_if: LocalText | None = None  # who must not use it, in a few words (the herb table)
-    clinician_note: Annotated[str, Field(min_length=1)]
-    sources: Annotated[list[str], Field(min_length=1)]
-    excludes: list[str] = []
-    exclusion_reason: LocalText | None = None
-    priority: Annotated[int, Field(ge=0, le=1000)] = 50
-    urgency: Annotated[
-        Literal["now", "today", "soon"] | None,
-        Field(description="How soon: 'now' (emergency), 'today' (same day) or 'soon'; required for urgent entries."),
-    ] = None
-    holds_amounts: Annotated[
-        bool,
-        Field(description="When this entry fires, no daily milk amount and no step-down is computed for the baby."),
-    ] = False
-
-    _english = field_validator(*TEXT_PARTS)(_needs_english)
-
-    @model_validator(mode="after")
-    def _consistent(self) -> Entry:
-        forced = KIND_SECTIONS.get(self.kind)
-        if forced is not None and self.section not in (None, forced):
-            raise ValueError(f"a {self.kind} entry always goes in section '{forced}'")
-        if forced is None and self.section is None:
-            raise ValueError("section is required")
-        if self.kind == "urgent" and self.urgency not in ("now", "today"):
-            raise ValueError("an urgent entry needs urgency 'now' or 'today'")
-        if self.urgency is not None and self.kind not in ("urgent", "referral") and self.section != HELP_SECTION:
-            raise ValueError("only urgent entries, referrals and 'when to get help' tiers have an urgency")
-        if self.excludes and self.exclusion_reason is None:
-            raise ValueError("an entry that excludes others needs an exclusion_reason")
-        if self.kind == "exclusion" and not self.excludes:
-            raise ValueError("an exclusion entry must list what it excludes")
-        if set(self.when.all) & set(self.when.any):
-            raise ValueError("a condition name is used under both 'all' and 'any'")
-        return self
-
-    @property
-    def plan_section(self) -> str:
-        return KIND_SECTIONS.get(self.kind) or str(self.section)
-
-
-class Section(_Strict):
-    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
-    title: LocalText
-    intro: LocalText | None = None
-
-    _english = field_validator("title", "intro")(_needs_english)
-
-
-class LibraryFile(_Strict):
-    """The shape of one YAML file; each part is optional so entries can be split across files."""
-
-    sections: list[Section] = []
-    sources: dict[str, Source] = {}
-    entries: list[Entry] = []
-
 
 @dataclass(frozen=True)
 class Rule:
@@ -250,20 +177,27 @@ def _compile_entry(entry: Entry, label: str, problems: list[str]) -> Rule | None
                     f"{where}: condition '{name}': {source!r}: gives a {compiled[group][name].result_type}, "
                     "not true or false"
                 )
-    allowed = set(entry.params) | set(BUILTIN_PARAMS)
-    for part in TEXT_PARTS:
-        for lang, text in (getattr(entry, part) or {}).items():
-            try:
-                names = _placeholders(text)
-            except ValueError as exc:
-                problems.append(f"{where}: {part}.{lang}: bad placeholder ({exc}); write {{{{ and }}}} for braces")
-                continue
-            for name in names:
-                if name not in allowed:
-                    problems.append(f"{where}: {part}.{lang}: {{{name}}} is not a param of this entry")
+    _check_placeholders(entry, where, problems)
     if len(problems):
         return None
     return Rule(entry=entry, origin=label, all=compiled["all"], any=compiled["any"], params=compiled["params"])
+
+
+def _check_placeholders(entry: Entry, where: str, problems: list[str]) -> None:
+    """Every {name} in the entry's texts and in its letter's request is a param of the entry or a built-in one."""
+    allowed = set(entry.params) | set(BUILTIN_PARAMS)
+    texts = [(f"{part}.{lang}", text) for part in TEXT_PARTS for lang, text in (getattr(entry, part) or {}).items()]
+    if entry.letter is not None:
+        texts.append(("letter.request", entry.letter.request))
+    for shown, text in texts:
+        try:
+            names = _placeholders(text)
+        except ValueError as exc:
+            problems.append(f"{where}: {shown}: bad placeholder ({exc}); write {{{{ and }}}} for braces")
+            continue
+        for name in names:
+            if name not in allowed:
+                problems.append(f"{where}: {shown}: {{{name}}} is not a param of this entry")
 
 
 def _yaml_files(folder: Path) -> list[Path]:
@@ -367,7 +301,14 @@ def load_library(*extra: str | Path, builtin: bool = True, plan_type: str = "rel
 
 
 #: The code a compiled library depends on besides its YAML: a change to any of it is a new cache key.
-_CODE = ("rules/library.py", "rules/expressions.py", "intake/*.py", "plantypes/__init__.py", "_version.py")
+_CODE = (
+    "rules/library.py",
+    "rules/entries.py",
+    "rules/expressions.py",
+    "intake/*.py",
+    "plantypes/__init__.py",
+    "_version.py",
+)
 
 
 def _cache_key(kind: PlanType | None, folders: list[Path]) -> str | None:
@@ -402,6 +343,19 @@ def iter_texts(entry: Entry) -> Iterable[tuple[str, str, str]]:
     for part in TEXT_PARTS:
         for lang, text in (getattr(entry, part) or {}).items():
             yield part, lang, text
+
+
+def letter_warnings(library: Library) -> list[str]:
+    """One line per urgent entry or referral with no ``letter`` block, for ``careplan library check`` to print as
+    a warning. Not an error: the entry still reaches the plan, only the doctors' letter does not list it."""
+    found = []
+    for rule in library.rules.values():
+        entry = rule.entry
+        if entry.kind in LETTER_KINDS and entry.letter is None:
+            what = "an urgent entry" if entry.kind == "urgent" else "a referral"
+            found.append(f"{rule.origin}: entry '{entry.id}': {what} with no letter block "
+                         "(the doctors' letter will not list it)")
+    return found
 
 
 def summary(library: Library) -> str:

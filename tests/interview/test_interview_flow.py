@@ -372,6 +372,7 @@ def test_review_will_not_save_an_invalid_intake(tmp_path: Path, library: Library
 
 FOLLOW_UP = [
     ("consult.date", "2026-03-30"),
+    ("consult.duration_minutes", "30"),
     ("babies.0.weighed_on", "2026-03-30"),
     ("babies.0.current_weight_g", "5100"),
     # the last visit's answer (formula) comes ticked: tick breastfeeding (the first choice) too
