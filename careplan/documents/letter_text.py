@@ -29,8 +29,12 @@ MILK = {"direct_breastfeeding": "at the breast", "expressed_breast_milk": "expre
         "donor_milk": "donor milk", "formula": "formula", "solids": "solids", "other": "other"}
 
 
+#: Condition and reason keys whose words are not the key with spaces.
+SPECIAL_WORDS = {"pcos": "PCOS", "diabetes_type_1": "type 1 diabetes", "diabetes_type_2": "type 2 diabetes"}
+
+
 def _words(key: str) -> str:
-    return key.replace("_", " ")
+    return SPECIAL_WORDS.get(key, key.replace("_", " "))
 
 
 def _age(days: int) -> str:
@@ -153,8 +157,9 @@ def _plan_lines(plan: Plan, role: str, fmt: Formatter) -> list[str]:
         elif feeding.amounts_held:
             lines.append(f"{feeding.baby}: no supplement amounts or step-down computed; amounts to be set with "
                          "the baby's clinician.")
-    if role in ("parent_clinician", "prescriber"):
-        lines += [f"Left out: {e.title} ({e.reason.rstrip('.')})." for e in plan.exclusions]
+    if role in ("parent_clinician", "prescriber") and plan.exclusions:
+        titles = list(dict.fromkeys(e.title for e in plan.exclusions))
+        lines.append(f"Left out of the family's plan: {'; '.join(titles)}.")
     if plan.next_visit is not None:
         lines.append(f"Next visit: {fmt.long_date(plan.next_visit)}.")
     return [fmt.spell(line) for line in lines]
