@@ -21,6 +21,10 @@ ROLES = ("baby_clinician", "parent_clinician", "prescriber")
 @click.option("--cover", is_flag=True, help="Put a fax cover sheet with the page count first.")
 @click.option("--send", type=click.Choice(["none", "email", "fax"]), default="none", show_default=True,
               help="Send each letter to its recipient (needs the family's consent to share).")
+@click.option("--resend-unknown", is_flag=True,
+              help="Send again a letter whose earlier sending may or may not have arrived.")
+@click.option("--resend-changed", is_flag=True,
+              help="Send a new version of a letter already sent to the same address.")
 @options.practice
 @options.libraries
 def letter(
@@ -29,6 +33,8 @@ def letter(
     output_dir: Path | None,
     cover: bool,
     send: str,
+    resend_unknown: bool,
+    resend_changed: bool,
     practice: Path | None,
     libraries: tuple[Path, ...],
 ) -> None:
@@ -69,6 +75,7 @@ def letter(
             raise InputError([f"{file}: not sent: the family's consent to share with the care team is not recorded"])
         from careplan.cli.letter_send import send_letters
 
-        send_letters(intake, dict(zip(wanted, written, strict=True)), how=send, practice=chosen, file=file)
+        send_letters(intake, dict(zip(wanted, written, strict=True)), how=send, practice=chosen, file=file,
+                     resend_unknown=resend_unknown, resend_changed=resend_changed)
     if practice is None:
         click.echo(options.NO_PRACTICE_NOTICE, err=True)

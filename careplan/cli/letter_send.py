@@ -69,9 +69,19 @@ def result_lines(file: Path, role: str, how: str, result: SendResult) -> list[st
     return lines
 
 
-def send_letters(intake: Intake, letters: dict[str, Path], how: str, practice: Practice, file: Path) -> None:
+def send_letters(
+    intake: Intake,
+    letters: dict[str, Path],
+    how: str,
+    practice: Practice,
+    file: Path,
+    *,
+    resend_unknown: bool = False,
+    resend_changed: bool = False,
+) -> None:
     """Send each role's letter (``letters``: role -> PDF) to the care-team member of that role, by ``how`` ("email"
-    or "fax"), each at most once. A role without an address is one line and is skipped; after trying the others,
+    or "fax"), each at most once (``resend_unknown``, ``resend_changed``: as for ``careplan email``). A role
+    without an address is one line and is skipped; after trying the others,
     those lines (and a line for letters that failed or may not have arrived) are raised as :class:`InputError`."""
     from careplan.mail.credentials import resolve_password
     from careplan.mail.letters import check_fax_setup, letter_key, send_letter
@@ -100,6 +110,8 @@ def send_letters(intake: Intake, letters: dict[str, Path], how: str, practice: P
                     label=f"{file.name}: {role}",
                     same_letter=letter_key(intake, role, kind, address),
                     password=password,
+                    resend_unknown=resend_unknown,
+                    resend_changed=resend_changed,
                 )
                 troubled += result.problem
                 first, *rest = result_lines(file, role, kind, result)

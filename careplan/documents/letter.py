@@ -183,4 +183,7 @@ def page_css(plan: Plan, practice: Practice, *, released: bool | None = None) ->
         released = plan.record is not None and plan.record.consent_to_share
     mark = "" if released else f" @top-center {{ content: {css_string(NOT_FOR_RELEASE.upper())}; }}"
     css = plan_page_css(plan, practice).replace("Care plan for ", "Lactation consult letter re ")
-    return css + f"@page {{{mark} }}\n"
+    black = "font-size: 10pt; color: #000;"  # a faxed page: the running texts at least 10 pt, in black
+    boxes = "".join(f" @{box} {{ {black} }}" for box in ("top-left", "top-center", "top-right", "bottom-left",
+                                                        "bottom-right"))
+    return css + f"@page {{{mark}{boxes} }}\n"

@@ -101,8 +101,9 @@ def _history(record: ClinicalRecord) -> str:
         text += f" and stopped because of {', '.join(_words(r) for r in record.stop_reasons)}"
     weeks = record.weeks_since_milk_removal
     if weeks is not None:  # days under 2 weeks
-        ago = f"{round(weeks * 7)} days" if weeks < 2 else f"about {weeks:g} weeks"
-        text += f"; last milk removal {ago} ago"
+        days = round(weeks * 7)
+        ago = "today" if days == 0 else f"{days} days ago" if weeks < 2 else f"about {weeks:g} weeks ago"
+        text += f"; last milk removal {ago}"
     text += f"; now {OUTPUT.get(record.current_output, record.current_output)}"
     if record.latest_expressed_ml_per_24h is not None:
         text += f", about {record.latest_expressed_ml_per_24h:.0f} mL a day expressed at the last check"
