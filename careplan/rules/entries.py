@@ -73,6 +73,20 @@ class Letter(_Strict):
     ]
     request: Annotated[str, Field(min_length=1, description="The request, in English, for a physician.")]
 
+    @field_validator("request")
+    @classmethod
+    def _a_request_without_a_dose(cls, value: str) -> str:
+        from careplan.rules.doses import REQUEST_OPENINGS, find_dose, find_order
+
+        dose, order = find_dose(value), find_order(value)
+        if dose is not None:
+            raise ValueError(f"a dose ({dose!r}): careplan never gives one; ask the clinician to decide instead")
+        if order is not None:
+            raise ValueError(f"an order ({order!r}): ask, as in 'Please consider ...'")
+        if not value.startswith(REQUEST_OPENINGS):
+            raise ValueError(f"must open as a request: {', '.join(repr(o.strip()) for o in REQUEST_OPENINGS)}")
+        return value
+
 
 class Entry(_Strict):
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]

@@ -304,6 +304,7 @@ def load_library(*extra: str | Path, builtin: bool = True, plan_type: str = "rel
 _CODE = (
     "rules/library.py",
     "rules/entries.py",
+    "rules/doses.py",
     "rules/expressions.py",
     "intake/*.py",
     "plantypes/__init__.py",
