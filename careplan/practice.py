@@ -255,10 +255,14 @@ def load_practice(path: str | Path | None = None) -> Practice:
     smtp = data.get("smtp")
     if isinstance(smtp, dict):
         if "password" in smtp:
+            # Name the variable only when it looks like one: a password typed there too is never echoed.
+            named = smtp.get("password_env")
+            looks_right = isinstance(named, str) and re.fullmatch(r"[A-Z_][A-Z0-9_]*", named) is not None
+            variable = named if looks_right and named != smtp.get("password") else None
             raise InputError(
                 [
                     f"{path}: smtp › password: never put a password in the practice file; set the environment variable "
-                    f"{smtp.get('password_env', 'CAREPLAN_SMTP_PASSWORD')} or store it in the system keyring"
+                    f"{variable or 'CAREPLAN_SMTP_PASSWORD'} or store it in the system keyring"
                 ]
             )
         if isinstance(smtp.get("ca_file"), str):

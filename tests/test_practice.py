@@ -33,6 +33,16 @@ def test_password_in_the_file_is_refused_without_echoing_it(tmp_path: Path) -> N
     assert "hunter2-secret" not in str(caught.value)
 
 
+@pytest.mark.parametrize("typed", ["000000", "HUNTER_TWO"])
+def test_a_password_typed_as_the_variable_name_too_is_not_echoed(tmp_path: Path, typed: str) -> None:
+    """Found by the practice-file fuzz test: the message names password_env, which held the password itself."""
+    smtp = SMTP.format(host="smtp.example.org", security="tls")
+    path = write(tmp_path, smtp + f'password = "{typed}"\npassword_env = "{typed}"\n')
+    with pytest.raises(InputError) as caught:
+        load_practice(path)
+    assert typed not in str(caught.value) and "CAREPLAN_SMTP_PASSWORD" in str(caught.value)
+
+
 @pytest.mark.parametrize(
     ("host", "ok"),
     [("127.0.0.1", True), ("localhost", True), ("::1", True), ("smtp.example.org", False), ("10.0.0.5", False)],
