@@ -232,8 +232,20 @@ def _ounces_text(halves: int, babel_code: str) -> str:
 class Formatter:
     """Amounts, times, dates and words as one locale prints them."""
 
-    def __init__(self, locale: Locale) -> None:
+    def __init__(self, locale: Locale, language: str = "en") -> None:
         self.locale = locale
+        self.language = language
+        self.babel = babel_code(locale, language)
+        self._say = None if language == "en" else _words(language)
+
+    def _range(self, low: str, high: str) -> str:
+        return f"{low} to {high}" if self._say is None else self._say("units.range", low=low, high=high)
+
+    def _up_to(self, value: str) -> str:
+        return f"up to {value}" if self._say is None else self._say("units.up_to", value=value)
+
+    def _under(self, value: str) -> str:
+        return f"under {value}" if self._say is None else self._say("units.under", value=value)
 
     # Volumes -------------------------------------------------------------------------------------------------
 
@@ -242,14 +254,14 @@ class Formatter:
         from babel.numbers import format_decimal
 
         if 0 < ml < 0.05:
-            return "under 0.1"
-        return format_decimal(ml, "#,##0" if ml >= 10 else "#,##0.#", locale=self.locale.babel)
+            return self._under(format_decimal(0.1, "0.0", locale=self.babel))
+        return format_decimal(ml, "#,##0" if ml >= 10 else "#,##0.#", locale=self.babel)
 
     def _oz(self, ml: float) -> str:
         halves = _half_ounces(ml)
         if ml > 0 and halves == 0:
-            return f"under {_HALF} oz"
-        return f"{_ounces_text(halves, self.locale.babel)} oz"
+            return self._under(f"{_HALF} oz")
+        return f"{_ounces_text(halves, self.babel)} oz"
 
     def volume(self, ml: float) -> str:
         """``60 mL``, ``2 oz`` or ``60 mL (2 oz)``, as the locale's ``volume`` says."""
@@ -261,10 +273,10 @@ class Formatter:
         low_halves, high_halves = _half_ounces(low), _half_ounces(high)
         if high_halves == 0 or low_halves == high_halves:
             return self._oz(high)
-        top = _ounces_text(high_halves, self.locale.babel)
+        top = _ounces_text(high_halves, self.babel)
         if low_halves == 0:
-            return f"up to {top} oz"
-        return f"{_ounces_text(low_halves, self.locale.babel)} to {top} oz"
+            return self._up_to(f"{top} oz")
+        return self._range(_ounces_text(low_halves, self.babel), f"{top} oz")
 
     def volume_range(self, low: float, high: float) -> str:
         """``60 to 90 mL``, ``2 to 3 oz`` or ``60 to 90 mL (2 to 3 oz)``; one amount when both ends print alike."""
@@ -272,7 +284,7 @@ class Formatter:
         if low > high:
             raise ValueError("the low end of a range is above the high end")
         low_ml, high_ml = self._ml(low), self._ml(high)
-        metric = f"{high_ml} mL" if low_ml == high_ml else f"{low_ml} to {high_ml} mL"
+        metric = f"{high_ml} mL" if low_ml == high_ml else self._range(low_ml, f"{high_ml} mL")
         imperial = self._oz_range(low, high)
         return {"ml": metric, "oz": imperial, "both": f"{metric} ({imperial})"}[self.locale.volume]
 
@@ -282,8 +294,8 @@ class Formatter:
         from babel.numbers import format_decimal
 
         if grams >= 10_000:
-            return f"{format_decimal(grams / 1000, '#,##0.0', locale=self.locale.babel)} kg"
-        return f"{format_decimal(grams, '#,##0', locale=self.locale.babel)} g"
+            return f"{format_decimal(grams / 1000, '#,##0.0', locale=self.babel)} kg"
+        return f"{format_decimal(grams, '#,##0', locale=self.babel)} g"
 
     @staticmethod
     def _imperial_weight(grams: int) -> str:
@@ -305,26 +317,32 @@ class Formatter:
         from babel.dates import format_time
 
         moment = parse_time(value) if isinstance(value, str) else value
-        pattern = _skeleton_pattern(self.locale.babel, "hm" if self.locale.clock == 12 else "Hm")
-        return format_time(moment, pattern, locale=self.locale.babel)
+        pattern = _skeleton_pattern(self.babel, "hm" if self.locale.clock == 12 else "Hm")
+        return format_time(moment, pattern, locale=self.babel)
 
     def long_date(self, day: dt.date) -> str:
         """``March 2, 2026`` (US, Canada) or ``2 March 2026`` (UK, Australia)."""
         from babel.dates import format_date
 
-        return format_date(day, "long", locale=self.locale.babel)
+        return format_date(day, "long", locale=self.babel)
 
     def short_date(self, day: dt.date) -> str:
         """Month and day: ``Mar 2`` (US, Canada) or ``2 Mar`` (UK, Australia), in the locale's own pattern."""
         from babel.dates import format_date
 
-        return format_date(day, _skeleton_pattern(self.locale.babel, "MMMd"), locale=self.locale.babel)
+        return format_date(day, _skeleton_pattern(self.babel, "MMMd"), locale=self.babel)
 
     # Words ---------------------------------------------------------------------------------------------------
 
     def spell(self, text: str) -> str:
         """The text in the locale's spelling: unchanged for ``us``, :func:`uk_spelling` for ``uk``."""
-        return uk_spelling(text) if self.locale.spelling == "uk" else text
+        return uk_spelling(text) if self.locale.spelling == "uk" and self.language == "en" else text
+
+    def join(self, items: list[str]) -> str:
+        """``a, b and c`` in the plan's language (Babel's list patterns: ``a, b y c`` in Spanish)."""
+        from babel.lists import format_list
+
+        return format_list(list(items), locale=self.babel) if items else ""
 
     def filters(self) -> dict[str, Callable[..., str]]:
         """The formatter's methods by name, for a Jinja environment's filters."""
@@ -337,6 +355,33 @@ class Formatter:
             "short_date": self.short_date,
             "spell": self.spell,
         }
+
+
+def _words(language: str) -> Callable[..., str]:
+    from careplan.language.phrases import words
+
+    return words(language)
+
+
+@cache
+def babel_code(locale: Locale, language: str) -> str:
+    """The Babel locale for a plan in ``language`` printed with ``locale``'s conventions: ``en_GB`` for an English
+    plan in the UK, ``es_US`` for a Spanish one in the US; the language alone (``es``) where Babel has no such
+    pairing (``es_GB``): the numbers and dates then follow the language's own defaults."""
+    from babel import Locale as BabelLocale
+    from babel.core import UnknownLocaleError
+
+    if language == "en":
+        return locale.babel
+    territory = locale.babel.split("_")[-1]
+    base = language.split("-")[0]
+    for code in (f"{base}_{territory}", base):
+        try:
+            BabelLocale.parse(code)
+            return code
+        except (UnknownLocaleError, ValueError):
+            continue
+    return locale.babel
 
 
 @cache

@@ -35,6 +35,7 @@ def render_file(
     variant: str = "pdf/a-3a",
     html: Path | None = None,
     kind: str = "care-plan",
+    language: str | None = None,
 ) -> list[str]:
     """Read an intake file, render its plan to ``output`` (``careplan render``); the renderer's warnings, each once."""
     from careplan.intake import load_intake
@@ -53,6 +54,7 @@ def render_file(
         html_output=html,
         kind=kind,
         label=str(intake_file),
+        language=language,
     )
     return sorted(set(result.warnings))
 
@@ -82,6 +84,7 @@ def write_plan_pdf(
     html_output: Path | None = None,
     kind: str = "care-plan",
     label: str = "the intake",
+    language: str | None = None,
 ) -> Rendered:
     """Build the plan for ``intake`` and write document ``kind`` (see :data:`careplan.documents.DOCUMENTS`) as a
     PDF, and optionally its HTML; the intake is embedded where the document carries it. ``label`` names the
@@ -91,7 +94,7 @@ def write_plan_pdf(
         listed = ", ".join(offered)
         raise InputError([f"the {intake.plan_type} plan type does not offer a {kind!r} document ({listed})"])
     check_printable(intake, label)  # text no packaged font covers stops here, before anything is written
-    plan = build_plan(intake, library)
+    plan = build_plan(intake, library, language=language, reviewed_only=practice.languages.reviewed_only)
     made = document(kind)
     logo = practice.logo.resolve().as_uri() if practice.logo is not None else None
     html = made.render_html(plan, practice, logo_url=logo, templates=template_folders(practice, library))
@@ -134,7 +137,7 @@ def write_letter_pdf(
     from careplan.documents import letter
 
     check_printable(intake, label)
-    plan = build_plan(intake, library)
+    plan = build_plan(intake, library, language="en")  # a letter to clinicians is in English
     logo = practice.logo.resolve().as_uri() if practice.logo is not None else None
     folders = template_folders(practice, library)
     assets = (practice.asset_folder,) if practice.asset_folder is not None else ()
@@ -205,7 +208,7 @@ class PlanHooks:
     def red_flags(self, intake: Intake) -> list[RedFlag]:
         from careplan.interview.hooks import RedFlag
 
-        plan = build_plan(intake, self.library)
+        plan = build_plan(intake, self.library, language="en")  # for the consultant
         return [
             RedFlag(
                 id=item.id,
@@ -237,5 +240,5 @@ class PlanHooks:
     def finish(self, intake: Intake) -> tuple[Plan, list[str]]:
         from careplan.documents.plan_text import short_summary
 
-        plan = build_plan(intake, self.library)
+        plan = build_plan(intake, self.library, language="en")  # the consultant's summary
         return plan, short_summary(plan)

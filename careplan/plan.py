@@ -255,11 +255,23 @@ class ClinicalRecord(_Frozen):
     babies: list[BabyRecord] = []
 
 
+class LanguageNote(_Frozen):
+    """The sentence that says a plan is in English: in English, and in the family's language when careplan has
+    it; ``reason`` is no_translation, incomplete or not_reviewed."""
+
+    english: str
+    local: str | None = None
+    reason: str
+
+
 class Plan(_Frozen):
     schema_version: Literal["1.0"] = "1.0"
     plan_type: str = "relactation"
     language: str
     requested_language: str
+    language_note: LanguageNote | None = None  # why the plan is not in the family's language, when it is not
+    translation_reviewed: bool = True  # False when a translation the plan used is still a draft
+    direction: Literal["ltr", "rtl"] = "ltr"
     consult_date: date
     parent_name: str
     baby_names: list[str]

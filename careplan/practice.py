@@ -168,6 +168,17 @@ class InterviewPresets(_Strict):
     ] = None
 
 
+class Languages(_Strict):
+    """How the practice uses translations: ``reviewed_only`` keeps a plan in English (with a note in the family's
+    language) until a clinician has reviewed every translation it would use."""
+
+    reviewed_only: Annotated[
+        bool,
+        Field(title="reviewed translations only",
+              description="true: use a language only when its translations are marked reviewed"),
+    ] = False
+
+
 class Practice(_Strict):
     name: Annotated[str, Field(title="practice name", min_length=1, max_length=200)] = "Lactation care plan"
     logo: Annotated[Path | None, Field(title="logo (PNG or SVG)")] = None
@@ -192,6 +203,9 @@ class Practice(_Strict):
     interview: Annotated[
         InterviewPresets | None, Field(title="interview presets", description="Answers every consult shares.")
     ] = None
+    languages: Annotated[
+        Languages, Field(title="languages", description="Which translations a plan may use.")
+    ] = Languages()
 
     @field_validator("logo")
     @classmethod
@@ -367,10 +381,22 @@ address = "12 River Road, Springfield"
 """
 
 
-def template_data(practice: Practice, *, jurisdiction: str | None = None) -> dict[str, Any]:
+def template_data(practice: Practice, *, jurisdiction: str | None = None, language: str = "en") -> dict[str, Any]:
     """The practice's details as plain data for templates: no file paths, no mail settings. ``locale`` is the locale
-    chosen for the family in ``jurisdiction`` (see :meth:`Practice.locale_for`), as a dict of its fields."""
+    chosen for the family in ``jurisdiction`` (see :meth:`Practice.locale_for`), as a dict of its fields. Texts the
+    practice left at careplan's defaults (the disclaimer, the consultant's and the practice's names) are given in
+    ``language``; what the practice wrote itself is its own."""
     hidden = {"logo", "templates", "asset_folder", "smtp", "data_folder"}
     data = practice.model_dump(exclude={name for name in hidden if name in type(practice).model_fields})
     data["locale"] = dataclasses.asdict(practice.locale_for(jurisdiction))
+    if language != "en":
+        from careplan.language.phrases import words
+
+        say = words(language)
+        if practice.disclaimer == DEFAULT_DISCLAIMER:
+            data["disclaimer"] = say("practice.disclaimer")
+        if practice.consultant.name == Consultant().name:
+            data["consultant"]["name"] = say("practice.consultant")
+        if practice.name == Practice.model_fields["name"].default:
+            data["name"] = say("practice.name")
     return data

@@ -54,7 +54,7 @@ def letter(
     intake = load_intake(file)
     library = load_library(*libraries, plan_type=intake.plan_type)
     chosen = load_practice(practice)
-    wanted = list(roles) or recipients(build_plan(intake, library))
+    wanted = list(roles) or recipients(build_plan(intake, library, language="en"))
     if not wanted:
         raise InputError([f"{file}: no letter to write: no request for a clinician and no care team recorded"])
     folder = output_dir or file.parent

@@ -37,6 +37,23 @@ variant = click.option(
 )
 
 
+def _language_tag(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    import re
+
+    if value is not None and not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", value):
+        raise click.BadParameter("use a language tag such as es, en or pt-BR")
+    return value
+
+
+language = click.option(
+    "--language",
+    callback=_language_tag,
+    metavar="TAG",
+    help="Write the plan in this language (a tag such as es) instead of the family's preferred language; it is "
+    "used only when careplan has the whole plan in it, otherwise the plan is English with a note.",
+)
+
+
 def echo_lines(lines: list[str], *, err: bool = True) -> None:
     for line in lines:
         click.echo(line, err=err)

@@ -59,6 +59,7 @@ def explain(file: Path, libraries: tuple[Path, ...]) -> None:
 @options.variant
 @options.document
 @options.libraries
+@options.language
 def render(
     file: Path,
     output: Path | None,
@@ -67,6 +68,7 @@ def render(
     variant: str,
     kind: str,
     libraries: tuple[Path, ...],
+    language: str | None,
 ) -> None:
     """Render the care plan PDF for an intake.
 
@@ -76,7 +78,8 @@ def render(
 
     target = output or file.with_suffix(".pdf")
     warnings = render_file(
-        file, target, practice=practice, libraries=libraries, variant=variant, html=html_output, kind=kind
+        file, target, practice=practice, libraries=libraries, variant=variant, html=html_output, kind=kind,
+        language=language,
     )
     echo_lines([f"warning: {warning}" for warning in warnings])
     if practice is None:
@@ -92,7 +95,11 @@ def render(
 @options.practice
 @options.variant
 @options.libraries
-def progress(file: Path, output: Path | None, practice: Path | None, variant: str, libraries: tuple[Path, ...]) -> None:
+@options.language
+def progress(
+    file: Path, output: Path | None, practice: Path | None, variant: str, libraries: tuple[Path, ...],
+    language: str | None,
+) -> None:
     """Render the progress summary and charts for an intake (growth on the WHO curves, milk, routine).
 
     Example: careplan progress follow-up.json -o progress.pdf
@@ -100,7 +107,8 @@ def progress(file: Path, output: Path | None, practice: Path | None, variant: st
     from careplan.pipeline import render_file
 
     target = output or file.with_name(f"{file.stem}-progress.pdf")
-    warnings = render_file(file, target, practice=practice, libraries=libraries, variant=variant, kind="progress")
+    warnings = render_file(file, target, practice=practice, libraries=libraries, variant=variant, kind="progress",
+                           language=language)
     echo_lines([f"warning: {warning}" for warning in warnings])
     if practice is None:
         click.echo(options.NO_PRACTICE_NOTICE, err=True)

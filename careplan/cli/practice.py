@@ -74,7 +74,55 @@ def library_check(folders: tuple[Path, ...], plan_type: str | None) -> None:
     from careplan.plantypes import available
     from careplan.rules.library import letter_warnings, load_library, summary
 
+    from careplan.errors import LibraryError
+    from careplan.language import phrases
+    from careplan.language.report import report
+    from careplan.rules.library import english_texts
+
+    languages: set[str] = set()
+    problems: list[str] = []
     for name in [plan_type] if plan_type is not None else available():
         loaded = load_library(*folders, plan_type=name)
         click.echo(f"{name}: {summary(loaded)}")
         echo_lines([f"warning: {warning}" for warning in letter_warnings(loaded)])
+        lines, errors = report(f"{name} library", english_texts(loaded), loaded.translations, "library")
+        echo_lines(lines, err=False)
+        problems += errors
+        languages |= set(loaded.translations)
+    from careplan.language.catalogue import languages as translated
+
+    languages |= set(translated(phrases.FOLDER))
+    catalogues = {language: phrases.catalogue(language)[0] for language in sorted(languages)}
+    started = {language for language in catalogues if len(catalogues[language].entries) > 1}
+    lines, errors = report("careplan's phrases", phrases.english(), catalogues, phrases.SHOWN, started)
+    echo_lines(lines, err=False)
+    problems += errors + [line for language in catalogues for line in phrases.catalogue(language)[1]]
+    if problems:
+        raise LibraryError(problems)
+
+
+@library.command("translate")
+@click.argument("language")
+@click.option("--plan-type", default="relactation", show_default=True, help="The plan type whose library to do.")
+def library_translate(language: str, plan_type: str) -> None:
+    """Write or refresh the translation files for LANGUAGE (a tag such as es): the library's and careplan's phrases.
+
+    New English texts are added with an empty text to fill in; each text shows its English and that English's hash
+    in a comment; translations already made are kept as they are (a stale one stays stale until its "from" is set
+    to the new hash). Then run `careplan library check` to see what is missing or stale.
+    """
+    import re
+
+    from careplan.cli.options import echo_lines
+    from careplan.language import phrases
+    from careplan.language.catalogue import write_files
+    from careplan.rules.library import english_texts, load_library
+
+    if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", language) or language == "en":
+        raise click.BadParameter("use a language tag other than en, such as es or pt-BR", param_hint="LANGUAGE")
+    loaded = load_library(plan_type=plan_type)
+    if loaded.plantype is None:
+        raise click.BadParameter(f"no plan type {plan_type!r}", param_hint="--plan-type")
+    lines = write_files(loaded.plantype.library, language, english_texts(loaded), loaded.plantype.shown)
+    lines += write_files(phrases.FOLDER, language, phrases.english(), phrases.SHOWN)
+    echo_lines(lines, err=False)

@@ -13,20 +13,23 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from markupsafe import Markup, escape
+
 from careplan._version import __version__
+from careplan.language.phrases import words
 from careplan.locales import Formatter
 from careplan.plan import Plan, PlanItem, SourceRef
 from careplan.practice import Practice, template_data
 from careplan.templating import Folders, Record, plain, render_template
 
-GOALS = {
-    "exclusive_breastfeeding": "Your goal: to feed your baby only at the breast, in time.",
-    "partial_breastfeeding": "Your goal: to give your baby some of their milk at the breast.",
-    "comfort_nursing": "Your goal: comfort and closeness at the breast, with any milk a bonus.",
-    "expressed_milk": "Your goal: to make milk you can express and give your baby.",
-    "any_milk": "Your goal: to give your baby as much of your milk as you can.",
-    "unsure": "You can choose your goal as you go. We will help you decide.",
+#: The goal sentence's phrase key for each goal (careplan/language/phrases/document.yaml).
+GOAL_KEYS = {
+    goal: f"document.goal_{goal}"
+    for goal in ("exclusive_breastfeeding", "partial_breastfeeding", "comfort_nursing", "expressed_milk", "any_milk",
+                 "unsure")
 }
+#: The goal sentences in English, for code that reads them (the library's readability check).
+GOALS = {goal: words("en")(key) for goal, key in GOAL_KEYS.items()}
 HEADER_NAME_LIMIT = 60
 
 #: Where the sheet's "what to do now" comes from, in order: same-day referrals, the heart of the plan (milk removal
@@ -48,8 +51,16 @@ class DocumentContext:
 
     def __post_init__(self) -> None:
         """The locale for this family, and the plan's words in its spelling (nappy for diaper), once."""
-        self.fmt = Formatter(self.practice.locale_for(self.plan.jurisdiction))
+        self.fmt = Formatter(self.practice.locale_for(self.plan.jurisdiction), language=self.plan.language)
         self.plan = Plan.model_validate(respelled(self.plan.model_dump(), self.fmt.spell))
+        self.words = words(self.plan.language)
+
+    def t(self, key: str, /, **values: Any) -> Markup:
+        """careplan's phrase ``key`` in the plan's language and spelling, as HTML: the phrase and every value are
+        escaped, except values that are already HTML (Markup, such as a bold phone number)."""
+        english_values = {name: value if isinstance(value, Markup) else escape(value) for name, value in values.items()}
+        phrase = escape(self.fmt.spell(self.words(key)))
+        return Markup(str(phrase).format(**english_values)) if values else phrase
 
     @property
     def language(self) -> str:
@@ -61,7 +72,7 @@ class DocumentContext:
 
     @property
     def title(self) -> str:
-        return f"Relactation care plan for {self.plan.parent_name}"
+        return self.words("document.title", name=self.plan.parent_name)
 
     @property
     def author(self) -> str:
@@ -69,7 +80,7 @@ class DocumentContext:
 
     @property
     def subject(self) -> str:
-        return "Relactation care plan"
+        return self.words("document.subject")
 
     @property
     def created(self) -> str:
@@ -81,15 +92,18 @@ class DocumentContext:
 
     @property
     def babies(self) -> list[dict[str, str]]:
-        return [{"name": b.name, "age": self.age_text(b.age_days, b.age_weeks, b.age_months)} for b in self.plan.babies]
+        return [
+            {"name": b.name, "age": self.age_text(b.age_days, b.age_weeks, b.age_months, language=self.language)}
+            for b in self.plan.babies
+        ]
 
     @property
     def baby_word(self) -> str:
-        return "your babies" if len(self.plan.babies) > 1 else "your baby"
+        return self.words("document.your_babies" if len(self.plan.babies) > 1 else "document.your_baby")
 
     @property
     def goal_sentence(self) -> str:
-        return GOALS.get(self.plan.goal, GOALS["unsure"])
+        return self.words(GOAL_KEYS.get(self.plan.goal, GOAL_KEYS["unsure"]))
 
     @property
     def urgent_count(self) -> int:
@@ -151,7 +165,7 @@ class DocumentContext:
                 continue
             seen.add(item.id)
             babies = item.babies if len(self.plan.babies) > 1 and item.babies else []
-            out.append({"title": item.title, "anchor": f"item-{item.id}", "babies": " and ".join(babies)})
+            out.append({"title": item.title, "anchor": f"item-{item.id}", "babies": self.fmt.join(babies)})
         return out[:MAX_ACTIONS]
 
     @property
@@ -161,7 +175,7 @@ class DocumentContext:
         titles = {item.id: item.title for item in self.plan.items()}
         out: list[dict[str, Any]] = []
         for exclusion in self.plan.exclusions:
-            babies = " and ".join(exclusion.babies if len(self.plan.babies) > 1 else [])
+            babies = self.fmt.join(exclusion.babies if len(self.plan.babies) > 1 else [])
             row: dict[str, Any] = {
                 "title": exclusion.title,
                 "babies": babies,
@@ -193,11 +207,11 @@ class DocumentContext:
             else:
                 same["babies"].append(feeding.baby)
         many = len(self.plan.babies) > 1
+        each = self.words("document.each_baby")
         return [
             {
-                "babies": " and ".join(g["babies"]) if many else "",
-                "texts": [text.replace("\0", "each baby" if len(g["babies"]) > 1 else g["babies"][0])
-                          for text in g["key"]],
+                "babies": self.fmt.join(g["babies"]) if many else "",
+                "texts": [text.replace("\0", each if len(g["babies"]) > 1 else g["babies"][0]) for text in g["key"]],
             }
             for g in groups
         ]
@@ -219,12 +233,13 @@ class DocumentContext:
         return sorted(tiers, key=lambda tier: order.get(tier["urgency"], 3))
 
     @staticmethod
-    def age_text(days: int, weeks: float, months: float) -> str:
+    def age_text(days: int, weeks: float, months: float, *, language: str = "en") -> str:
+        say = words(language)
         if days < 14:
-            return f"{days} days old"
+            return say("document.age_days", days=days)
         if days < 91:
-            return f"{int(weeks)} weeks old"
-        return f"{int(months)} months old"
+            return say("document.age_weeks", weeks=int(weeks))
+        return say("document.age_months", months=int(months))
 
     def long_date(self, value: date) -> str:
         return self.fmt.long_date(value)
@@ -234,16 +249,17 @@ class DocumentContext:
 
     def span(self, start: date | None, end: date | None) -> str:
         if start is None:
-            return "" if end is None else f"as of {self.long_date(end)}"
+            return "" if end is None else self.words("document.span_as_of", date=self.long_date(end))
         if end is None:
-            return f"from {self.long_date(start)}"
-        return f"about {self.short_date(start)} to {self.short_date(end)}"
+            return self.words("document.span_from", date=self.long_date(start))
+        return self.words("document.span_about", start=self.short_date(start), end=self.short_date(end))
 
-    @staticmethod
-    def hours(value: float) -> str:
+    def hours(self, value: float) -> str:
         whole = int(value)
         minutes = round((value - whole) * 60)
-        return f"{whole} hours" + (f" {minutes} minutes" if minutes else "")
+        if minutes:
+            return self.words("document.hours_minutes", hours=whole, minutes=minutes)
+        return self.words("document.hours", hours=whole)
 
     def _number(self, ref: SourceRef | Record | dict[str, str]) -> int:
         data = vars(ref) if isinstance(ref, Record) else ref if isinstance(ref, dict) else ref.model_dump()
@@ -284,7 +300,7 @@ class DocumentContext:
         templates are untrusted; see careplan.templating). ``references`` is the live list the citations fill, so
         the reference list at the end holds every source cited before it."""
         values = {name: plain(getattr(self, name)) for name in _TEMPLATE_VALUES}
-        functions = {"cite": self.cite, "cite_ids": self.cite_ids, "span": self.span, "anchor": self.anchor}
+        functions = {"t": self.t, "cite": self.cite, "cite_ids": self.cite_ids, "span": self.span, "anchor": self.anchor}
         fmt = self.fmt
         static = {"short_date": self.short_date, "long_date": self.long_date, "hours": self.hours,
                   "volume": fmt.volume, "volume_range": fmt.volume_range, "weight": fmt.weight, "time": fmt.time,
@@ -331,22 +347,43 @@ def css_string(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
-def page_css(plan: Plan, practice: Practice) -> str:
-    """The per-document CSS: paper size, colours, and the running header and footer texts."""
+def page_css(plan: Plan, practice: Practice, *, header: str = "document.header") -> str:
+    """The per-document CSS: paper size, colours, and the running header and footer texts. ``header`` is the phrase
+    of the running header at the top right (with the parent's ``name``), in the plan's language."""
     colours = practice.colours
     name = (
         plan.parent_name if len(plan.parent_name) <= HEADER_NAME_LIMIT else plan.parent_name[:HEADER_NAME_LIMIT] + "…"
     )
+    say = words(plan.language)
+    practice_name = template_data(practice, language=plan.language)["name"]
     contact = " · ".join(part for part in (practice.contact.phone, practice.contact.address) if part)
-    footer = practice.footer or " · ".join(part for part in (practice.name, contact) if part)
+    footer = practice.footer or " · ".join(part for part in (practice_name, contact) if part)
+    page_of = css_content(say("document.page_of", page="\0page\0", pages="\0pages\0"),
+                          {"page": "counter(page)", "pages": "counter(pages)"})
+    page_ref = css_content(say("document.page_ref", page="\0page\0"),
+                           {"page": "target-counter(attr(href url), page)"})
     return (
         f":root {{ --primary: {colours.primary}; --accent: {colours.accent}; --tint: {colours.tint}; }}\n"
         f"@page {{ size: {'A4' if practice.paper == 'A4' else 'letter'};"
-        f" @top-left {{ content: {css_string(practice.name[:HEADER_NAME_LIMIT])}; }}"
-        f" @top-right {{ content: {css_string('Care plan for ' + name)}; }}"
-        f" @bottom-left {{ content: {css_string(footer[:140])}; }} }}\n"
+        f" @top-left {{ content: {css_string(practice_name[:HEADER_NAME_LIMIT])}; }}"
+        f" @top-right {{ content: {css_string(say(header, name=name))}; }}"
+        f" @bottom-left {{ content: {css_string(footer[:140])}; }}"
+        f" @bottom-right {{ content: {page_of}; }} }}\n"
         "@page :first { @top-left { content: none; } @top-right { content: none; } }\n"
+        f"a.pageref::after {{ content: {page_ref}; }}\n"
     )
+
+
+def css_content(text: str, counters: dict[str, str]) -> str:
+    """A CSS ``content`` value for a phrase whose ``\\0name\\0`` marks stand for counters: the words as CSS
+    strings, each mark as its counter (``"Página " counter(page) " de " counter(pages)``)."""
+    parts = []
+    for index, piece in enumerate(text.split("\0")):
+        if index % 2:
+            parts.append(counters[piece])
+        elif piece:
+            parts.append(css_string(piece))
+    return " ".join(parts)
 
 
 def render_html(plan: Plan, practice: Practice, *, logo_url: str | None = None, templates: Folders = None) -> str:
@@ -356,8 +393,9 @@ def render_html(plan: Plan, practice: Practice, *, logo_url: str | None = None, 
     context = DocumentContext(plan=plan, practice=practice, logo=logo_url)
     data = {
         "plan": plain(context.plan.model_dump()),
-        "practice": plain(template_data(practice, jurisdiction=plan.jurisdiction)),
+        "practice": plain(template_data(practice, jurisdiction=plan.jurisdiction, language=plan.language)),
         "doc": context.for_template(),
+        "t": context.t,
     }
     return render_template("plan.html", data, extra=templates)
 

@@ -172,6 +172,7 @@ def render_html(
         "plan": plain(context.plan.model_dump()),
         "practice": plain(template_data(practice, jurisdiction=plan.jurisdiction)),
         "doc": doc,
+        "t": context.t,
     }
     return render_template("letter.html", data, extra=templates)
 

@@ -23,11 +23,11 @@ class ProgressContext(DocumentContext):
 
     @property
     def title(self) -> str:
-        return f"Progress for {self.plan.parent_name}"
+        return self.words("document.progress_title", name=self.plan.parent_name)
 
     @property
     def subject(self) -> str:
-        return "Relactation progress"
+        return self.words("document.progress_subject")
 
     @property
     def charts(self) -> list[dict[str, Any]]:
@@ -42,12 +42,13 @@ def render_html(plan: Plan, practice: Practice, *, logo_url: str | None = None, 
     context = ProgressContext(plan=plan, practice=practice, logo=logo_url)
     data = {
         "plan": plain(context.plan.model_dump()),
-        "practice": plain(template_data(practice, jurisdiction=plan.jurisdiction)),
+        "practice": plain(template_data(practice, jurisdiction=plan.jurisdiction, language=plan.language)),
         "doc": context.for_template(),
+        "t": context.t,
     }
     return render_template("progress.html", data, extra=templates)
 
 
 def page_css(plan: Plan, practice: Practice) -> str:
     """The same paper, colours, header and footer as the care plan."""
-    return plan_page_css(plan, practice).replace("Care plan for ", "Progress for ")
+    return plan_page_css(plan, practice, header="document.progress_header")

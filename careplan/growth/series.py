@@ -14,6 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from careplan.growth.who import MAX_AGE_DAYS, corrected_age_days, velocities, weight_for_age
+from careplan.language.phrases import words
 from careplan.plan import Growth, GrowthPoint
 
 if TYPE_CHECKING:
@@ -23,10 +24,16 @@ STANDARD = "WHO Child Growth Standards 2006, weight-for-age"
 #: The sources every growth block rests on (the standard, and the CDC's advice to use it under 2 years).
 SOURCES = ("WHO06", "CDC10")
 
-NO_SEX = "We did not record if your baby is a girl or a boy, so there are no WHO curves here."
-BEFORE_TERM = "Weights from before the due date have no centile. The WHO curves start at a birth on time."
-AFTER_24_MONTHS = "Weights after age 2 have no centile here. Our WHO tables stop at age 2."
-CORRECTED = "Your baby was born early, so we count age from the due date."
+#: The growth notes' phrase keys (careplan/language/phrases/growth.yaml).
+NO_SEX_KEY = "growth.no_sex"
+BEFORE_TERM_KEY = "growth.before_term"
+AFTER_24_MONTHS_KEY = "growth.after_24_months"
+CORRECTED_KEY = "growth.corrected"
+#: The same notes in English, for code that looks for them in an English plan.
+NO_SEX = words("en")(NO_SEX_KEY)
+BEFORE_TERM = words("en")(BEFORE_TERM_KEY)
+AFTER_24_MONTHS = words("en")(AFTER_24_MONTHS_KEY)
+CORRECTED = words("en")(CORRECTED_KEY)
 
 
 def weighings(intake: Intake, number: int) -> list[tuple[date, int, str, str | None]]:
@@ -46,8 +53,10 @@ def weighings(intake: Intake, number: int) -> list[tuple[date, int, str, str | N
     return [(day, *by_date[day]) for day in sorted(by_date)]
 
 
-def baby_growth(intake: Intake, number: int) -> Growth:
-    """Baby ``number``'s (1-based) weights with their ages, z-scores, centiles and gains."""
+def baby_growth(intake: Intake, number: int, *, language: str = "en") -> Growth:
+    """Baby ``number``'s (1-based) weights with their ages, z-scores, centiles and gains; the notes in
+    ``language``."""
+    say = words(language)
     baby: Baby = intake.babies[number - 1]
     rows = weighings(intake, number)
     gains = velocities([(day, grams) for day, grams, _, _ in rows])
@@ -69,17 +78,17 @@ def baby_growth(intake: Intake, number: int) -> Growth:
         )
         if baby.sex != "unknown":
             if standard_age < 0:
-                notes.append(BEFORE_TERM)
+                notes.append(say(BEFORE_TERM_KEY))
             elif standard_age > MAX_AGE_DAYS:
-                notes.append(AFTER_24_MONTHS)
+                notes.append(say(AFTER_24_MONTHS_KEY))
             else:
                 score = weight_for_age(baby.sex, standard_age, grams)
                 point = point.model_copy(update={"z": score.z, "centile": score.centile, "beyond": score.beyond})
         points.append(point)
     if baby.sex == "unknown":
-        notes.append(NO_SEX)
+        notes.append(say(NO_SEX_KEY))
     if corrected:
-        notes.insert(0, CORRECTED)
+        notes.insert(0, say(CORRECTED_KEY))
     return Growth(
         baby=baby.name,
         sex=baby.sex,
@@ -90,6 +99,6 @@ def baby_growth(intake: Intake, number: int) -> Growth:
     )
 
 
-def growth(intake: Intake) -> list[Growth]:
-    """Every baby's growth block, in the intake's order."""
-    return [baby_growth(intake, number) for number in range(1, len(intake.babies) + 1)]
+def growth(intake: Intake, *, language: str = "en") -> list[Growth]:
+    """Every baby's growth block, in the intake's order, its notes in ``language``."""
+    return [baby_growth(intake, number, language=language) for number in range(1, len(intake.babies) + 1)]

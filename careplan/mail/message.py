@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate
+from typing import Any
 
 from careplan.errors import TemplateError
 from careplan.mail.transport import MailSetupError
@@ -39,15 +41,28 @@ def subject_for(practice: Practice) -> str:
     return f"Your care plan from {sender_name(practice)}"
 
 
+def _phrases(language: str) -> Callable[..., str]:
+    """careplan's phrases in the plan's language for the email's body (the templates escape them)."""
+    from careplan.language.phrases import words
+
+    say = words(language)
+
+    def t(key: str, /, **values: Any) -> str:
+        return say(key, **values)
+
+    return t
+
+
 def render_bodies(practice: Practice, *, encrypted: bool, language: str = "en") -> tuple[str, str]:
     """The text and HTML bodies. The templates see the practice's details and whether the PDF is encrypted; never
     the intake, the plan or the passphrase."""
     context = {
-        "practice": template_data(practice),
+        "practice": template_data(practice, language=language),
         "sender": sender_name(practice),
         "encrypted": encrypted,
         "attachment": ATTACHMENT_NAME,
         "language": language,
+        "t": _phrases(language),
         "reply_to": practice.smtp.reply_to if practice.smtp is not None else None,
     }
     text, html = (

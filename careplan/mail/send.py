@@ -201,7 +201,7 @@ def send_plan(
             pdf=attachment,
             encrypted=encrypted,
             message_id=message_id,
-            language=intake.parent.preferred_language,
+            language=pdf_language(pdf),
         )
         wire, smtputf8 = wire_bytes(message, smtp, recipient)
     except BaseException:
@@ -245,6 +245,21 @@ def _stopped_by(
         if others:
             return others[-1]
     return None
+
+
+def pdf_language(pdf: bytes) -> str:
+    """The language the plan PDF is written in (its catalogue's /Lang, which careplan sets from the plan), so the
+    email's body matches the plan it carries; English when the PDF does not say."""
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    try:
+        tag = str(PdfReader(io.BytesIO(pdf)).trailer["/Root"].get("/Lang", "en"))
+    except Exception:  # an unreadable PDF is refused elsewhere; the body is then English
+        return "en"
+    return tag if re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", tag) else "en"
 
 
 def _skipped(row: LedgerRow, key: str, name: str, masked: str) -> SendResult:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from careplan.intake import Baby, Intake, Lactation
+from careplan.language.phrases import Words, words
 from careplan.plan import FeedingPlan, Milestone, Schedule, Session, StepDown
 
 # --- Milk removal (LLL-RL: 8-12 times per 24 h including nights; AAPRL: two or more night feedings;
@@ -48,7 +49,7 @@ def _is_night(minutes: int) -> bool:
     return minutes >= DAY_END_MIN or minutes < DAY_START_MIN
 
 
-def milk_removal_schedule(intake: Intake) -> Schedule:
+def milk_removal_schedule(intake: Intake, *, language: str = "en") -> Schedule:
     """At least 8 sessions in 24 hours, one of them at night, no gap over about 5 hours, and more sessions
     when the baby already feeds more often, so the sessions can go with the feeds.
 
@@ -56,18 +57,18 @@ def milk_removal_schedule(intake: Intake) -> Schedule:
     goal, R06/R47); a child of 6 months or more gets the night session when they wake rather than an alarm; an
     emergency setting (IFE2) asks for hand expression or the breast, never for equipment.
 
+    The texts are in ``language`` (careplan/language/phrases/schedule.yaml).
+
     Long on purpose: its branches follow the evidence's rows for sessions, nights, comfort nursing and
     emergencies one by one.
     """
+    say = words(language)
     if intake.goals.goal == "comfort_nursing":
         return Schedule(
             kind="comfort",
             sessions=[],
             longest_gap_hours=0.0,
-            note=(
-                "Your goal is nursing for comfort, so there is no timetable. Offer the breast whenever you both want "
-                "to. If you later want more milk, taking milk out more often, at least 8 times a day, is what helps."
-            ),
+            note=say("schedule.comfort"),
             sources=["AUER80", "CAZ20", "LLL-RL"],
         )
     feeds = [b.feeding.feeds_per_24h for b in intake.babies if b.feeding.feeds_per_24h]
@@ -80,38 +81,23 @@ def milk_removal_schedule(intake: Intake) -> Schedule:
     emergency = intake.consult.setting == "emergency"
     older = min(b.age_months for b in intake.babies) >= 6
     if latches:
-        day_what = (
-            "Offer the breast, with a cup of milk after if your baby needs more. Then express by hand."
-            if emergency
-            else "Offer the breast, with the supplementer if you use one. Then pump or hand express."
-        )
+        day_what = say("schedule.day_breast_emergency" if emergency else "schedule.day_breast")
     else:
-        day_what = (
-            "Express by hand. Offer skin-to-skin, and the breast if your baby is willing."
-            if emergency
-            else "Pump or hand express. Offer skin-to-skin, and the breast if your baby is willing."
-        )
+        day_what = say("schedule.day_express_emergency" if emergency else "schedule.day_express")
     if older:
-        night_what = (
-            "Night: when your child wakes, feed at the breast, or express. Milk-making hormone is higher at night."
-        )
+        night_what = say("schedule.night_older")
     elif emergency:
-        night_what = "Night session: express by hand or feed at the breast. Milk-making hormone is higher at night."
+        night_what = say("schedule.night_emergency")
     else:
-        night_what = "Night session: pump, hand express, or feed at the breast. Milk-making hormone is higher at night."
+        night_what = say("schedule.night")
     sessions = [
         Session(time=_clock(t), night=_is_night(t), what=night_what if _is_night(t) else day_what) for t in times
     ]
     gaps = [(b - a) / 60 for a, b in zip(times, [*times[1:], times[0] + 24 * 60], strict=True)]
-    night_note = (
-        "The night time shown is a rough guide: use a time when your child wakes."
-        if older
-        else "Any time between 11 p.m. and 7 a.m. works for the night session; the time shown is a suggestion."
-    )
     return Schedule(
         sessions=sessions,
         longest_gap_hours=round(max(gaps), 1),
-        note=f"{count} sessions in 24 hours. {night_note}",
+        note=say("schedule.note_night_rough" if older else "schedule.note_night_any", count=count),
         sources=SCHEDULE_SOURCES + (["IFE2"] if emergency else []),
     )
 
@@ -136,59 +122,53 @@ def _range(low_per_kg: int, high_per_kg: int, kg: float) -> tuple[int, int]:
     return low, high
 
 
-def feeding_plan(intake: Intake, baby: Baby, step_down_allowed: bool, red_flags: list[str]) -> FeedingPlan:
+def feeding_plan(
+    intake: Intake, baby: Baby, step_down_allowed: bool, red_flags: list[str], *, language: str = "en"
+) -> FeedingPlan:
     """The daily supplement estimate (a range) and per-feed amounts for one baby, and the step-down schedule.
 
     Neither is computed while a guard holds (the baby's own: age, birth and current weight, gain, milk not yet
     documented; or a red flag that holds amounts): then the amounts are set with the baby's doctor. A step-down
     also needs the family to have asked for one, and a supplement to reduce; at a follow-up its days are counted
-    from the start of care, not from zero.
+    from the start of care, not from zero. The texts are in ``language``.
 
     Long on purpose: each guard and each amount is one branch, in the order the evidence gives them.
     """
+    say = words(language)
     notes: list[str] = []
     feeds = baby.feeding.feeds_per_24h or DEFAULT_FEEDS
     held: list[str] = [*baby.amount_guards, *(["red_flag"] if red_flags else [])]
     weight = baby.current_weight_g
     low = high = None
     if baby.age_months >= 12:
-        basis = "After the first birthday, milk is one part of a full diet. We do not work out an amount."
+        basis = say("schedule.basis_over_one")
     elif held or weight is None:
-        basis = (
-            f"How much milk {baby.name} needs each day is set with your baby's doctor for now, "
-            "not worked out from a formula. Your plan says why."
-        )
+        basis = say("schedule.basis_doctor", baby=baby.name)
     else:
         per_kg = PER_KG_UNDER_6_MONTHS if baby.age_months < 6 else PER_KG_6_TO_12_MONTHS
         low, high = _range(*per_kg, weight / 1000)
-        basis = (
-            f"About {per_kg[0]} to {per_kg[1]} mL per kg of body weight a day, up to about {DAILY_CAP_ML} mL: "
-            "a planning figure used in practice, not a fixed rule. A baby who takes more may need more."
-        )
-        notes.append("Milk your baby takes from the breast counts toward this total.")
-        notes.append("Let your baby's weight gain and diapers guide you. Change these amounts with them in mind.")
+        basis = say("schedule.per_kg", low=per_kg[0], high=per_kg[1], cap=DAILY_CAP_ML)
+        notes.append(say("schedule.breast_counts"))
+        notes.append(say("schedule.weight_guides"))
         current_now = baby.feeding.supplement_ml_per_24h
         if current_now is not None and current_now > high:
-            notes.append(
-                f"{baby.name} takes more than this now. That can be fine. Do not cut back because of this "
-                "number; talk to your IBCLC first."
-            )
+            notes.append(say("schedule.takes_more", baby=baby.name))
     if weight is not None and baby.weight_age_days is not None and baby.weight_age_days > STALE_WEIGHT_DAYS:
-        notes.append(f"The weight used was taken {baby.weight_age_days} days ago; a new weight will help.")
+        notes.append(say("schedule.old_weight", days=baby.weight_age_days))
     current = baby.feeding.supplement_ml_per_24h
     steps: list[StepDown] = []
     withheld: str | None = None
     if current is None or current <= 0:
-        withheld = "there is no daily extra milk to cut down"
+        withheld = say("schedule.withheld_nothing")
     elif held:
-        withheld = f"first, {baby.name}'s doctor helps set the amounts"
+        withheld = say("schedule.withheld_doctor", baby=baby.name)
     elif intake.goals.reduce_supplement != "yes":
-        withheld = "you have not asked to cut down yet" if intake.goals.reduce_supplement != "no" else None
+        withheld = say("schedule.withheld_not_asked") if intake.goals.reduce_supplement != "no" else None
     elif step_down_allowed:
         first_day = (intake.consult.date - intake.course_start).days
         steps = _step_down(current, intake.consult.date, first_day)
     else:
-        withheld = "not planned yet"
+        withheld = say("schedule.withheld_not_planned")
     return FeedingPlan(
         baby=baby.name,
         weight_g=weight,
@@ -207,48 +187,36 @@ def feeding_plan(intake: Intake, baby: Baby, step_down_allowed: bool, red_flags:
     )
 
 
-def _milk_so_far(lactation: Lactation, latest: float) -> str:
+def _milk_so_far(lactation: Lactation, latest: float, say: Words) -> str:
     """The "your milk so far" milestone: what the follow-ups recorded, never a forecast. A rise is named with its
     numbers; no rise is said plainly, with the consultant as the next step (no cause is guessed)."""
     first = lactation.first_expressed
     rising = lactation.supply_rising
     if first is not None and rising:
-        return (
-            f"Your milk went up from about {first[1]:.0f} mL a day to about {latest:.0f} mL a day at your last "
-            "check. Keep taking milk out as often as you do now. How fast it grows is not the same for everyone."
-        )
+        return say("schedule.milk_rising", first=first[1], latest=latest)
     if first is not None and rising is False:
-        return (
-            f"At your last check you made about {latest:.0f} mL a day, no more than at the first check. Keep "
-            "taking milk out as often as you do now, and talk with your lactation consultant about what to try next."
-        )
-    return (
-        f"At your last check you made about {latest:.0f} mL a day. Keep taking milk out as often as "
-        "you do now. How fast it grows is not the same for everyone."
-    )
+        return say("schedule.milk_not_rising", latest=latest)
+    return say("schedule.milk_latest", latest=latest)
 
 
-def timeline(intake: Intake) -> list[Milestone]:
+def timeline(intake: Intake, *, language: str = "en") -> list[Milestone]:
     """What to expect and roughly when, counted from the start of care (the first visit), so a follow-up
     continues the same timeline (GUCLU25, CUREUS24, ARMY16, BANA03). Once milk is documented, the "first milk"
-    expectation gives way to what was recorded.
+    expectation gives way to what was recorded. The labels and texts are in ``language``.
 
     Long on purpose: each milestone is one block, in the order a parent meets them.
     """
+    say = words(language)
     start = intake.course_start
     on = intake.consult.date
     lactation = intake.lactation
     follow_up = start < on
     milestones = [
         Milestone(
-            label="Start",
+            label=say("schedule.start"),
             from_date=start,
             to_date=None,
-            text=(
-                "You started taking milk out often, day and night, and keeping your baby close."
-                if follow_up
-                else "Start taking milk out often, day and night, and keep your baby close."
-            ),
+            text=say("schedule.start_follow_up" if follow_up else "schedule.start_first_visit"),
             sources=["LLL-RL", "ABM9"],
         )
     ]
@@ -256,24 +224,19 @@ def timeline(intake: Intake) -> list[Milestone]:
     if latest is not None and latest > 0:
         milestones.append(
             Milestone(
-                label="Your milk so far",
+                label=say("schedule.milk_so_far"),
                 from_date=None,
                 to_date=on,
-                text=_milk_so_far(lactation, latest),
+                text=_milk_so_far(lactation, latest, say),
                 sources=["LLL-RL"],
             )
         )
     else:
-        if lactation.current_output in ("drops", "some"):
-            first = (
-                "You already have some milk. Keep taking milk out often. "
-                "How fast it grows is not the same for everyone."
-            )
-        else:
-            first = "First drops of milk often appear between about day 6 and day 14, but it varies a lot."
+        some = lactation.current_output in ("drops", "some")
+        first = say("schedule.first_milk_some" if some else "schedule.first_milk_expected")
         milestones.append(
             Milestone(
-                label="First milk",
+                label=say("schedule.first_milk"),
                 from_date=start + timedelta(days=6),
                 to_date=start + timedelta(days=14),
                 text=first,
@@ -282,13 +245,10 @@ def timeline(intake: Intake) -> list[Milestone]:
         )
     milestones.append(
         Milestone(
-            label="Growing supply",
+            label=say("schedule.growing_supply"),
             from_date=start + timedelta(days=5),
             to_date=start + timedelta(days=28),
-            text=(
-                "In studies, the milk supply was set up anywhere from about 5 days to 4 weeks after starting. "
-                "Many parents make part of their baby's milk, and that counts."
-            ),
+            text=say("schedule.growing_supply_text"),
             sources=["ARMY16", "BANA03", "AUER80"],
         )
     )

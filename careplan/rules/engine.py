@@ -39,14 +39,18 @@ from careplan.plan import (
     LetterRequest,
     Plan,
     PlanItem,
+    LanguageNote,
     PlanSection,
     ProgressRow,
     SourceRef,
 )
 from careplan.rules.citations import Source
 from careplan.rules.computed import feeding_plan, milk_removal_schedule, timeline
-from careplan.rules.expressions import words
-from careplan.rules.library import KIND_SECTIONS, Letter, Library, Rule
+from careplan.language.catalogue import Catalogue
+from careplan.language.choice import Candidate, choose, direction, fallback_note
+from careplan.language.phrases import words as phrases
+from careplan.rules.expressions import LIST_LANGUAGE, words
+from careplan.rules.library import KIND_SECTIONS, Entry, Letter, Library, Rule
 from careplan.rules.record import clinical_record
 
 ROOTS = ("consult", "parent", "babies", "lactation", "health", "situation", "goals", "consent", "progress")
@@ -72,7 +76,7 @@ class _Text(string.Formatter):
 
     def format_field(self, value: Any, format_spec: str) -> str:
         if value is None:
-            return "unknown"
+            return phrases(LIST_LANGUAGE.get())("plan.unknown")
         if isinstance(value, list | tuple):  # a list reads as "a, b and c"
             return words(value)
         try:
@@ -117,19 +121,7 @@ def _evaluate(rule: Rule, intake: Intake, baby: Baby) -> _Firing | None:
 
 
 def _names(babies: list[Baby]) -> str:
-    names = [b.name for b in babies]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def _local(texts: dict[str, str] | None, language: str) -> str | None:
-    if texts is None:
-        return None
-    return texts.get(language) or texts.get(language.split("-")[0]) or texts["en"]
-
-
-def _fill(texts: dict[str, str] | None, language: str, values: dict[str, Any]) -> str | None:
-    text = _local(texts, language)
-    return None if text is None else _FORMAT.vformat(text, (), values)
+    return words([b.name for b in babies])
 
 
 def _letter(letter: Letter | None, values: dict[str, Any]) -> LetterRequest | None:
@@ -163,12 +155,53 @@ class _Kept:
 class _Build:
     """One plan being built: evaluate every entry, apply the exclusions, group twins, place items in sections."""
 
-    def __init__(self, intake: Intake, library: Library) -> None:
+    def __init__(self, intake: Intake, library: Library, language: str, reviewed_only: bool = False) -> None:
         self.intake = intake
         self.library = library
-        requested = intake.parent.preferred_language
-        written = {lang for rule in library.rules.values() for lang in rule.entry.text}
-        self.language = next((lang for lang in (requested, requested.split("-")[0]) if lang in written), "en")
+        self.language = language
+        self.catalogue = None if language == "en" else library.translations.get(language, Catalogue(language))
+        self.reviewed_only = reviewed_only
+        self.missing: set[str] = set()  # keys of texts this plan needs that have no usable translation
+        self.drafts: set[str] = set()  # translation files not yet reviewed that this plan used
+
+    def local(self, key: str, english: str | None) -> str | None:
+        """The text ``key`` in the plan's language; a text without a usable translation is recorded as missing
+        (the plan is then built again in English) and its English returned meanwhile."""
+        if english is None or self.catalogue is None:
+            return english
+        found = self.catalogue.lookup(key, english)
+        if found is None or (self.reviewed_only and found.status != "reviewed"):
+            self.missing.add(key)
+            return english
+        if found.status != "reviewed":
+            self.drafts.add(found.file)
+        return found.text
+
+    def fill(self, entry: Entry, part: str, values: dict[str, Any]) -> str | None:
+        texts: dict[str, str] | None = getattr(entry, part)
+        text = self.local(f"{entry.id}.{part}", None if texts is None else texts["en"])
+        return None if text is None else _FORMAT.vformat(text, (), self.worded(entry, values))
+
+    def worded(self, entry: Entry, values: dict[str, Any]) -> dict[str, Any]:
+        """``values`` with each of the entry's word params (``words:``) given its text in the plan's language: a
+        key becomes its text, a list of keys their texts (sentences one after another, phrases as a list)."""
+        if not entry.words:
+            return values
+        out = dict(values)
+        if values.get(_GROUPED):  # one item for twins: a word naming "the" baby names each of them
+            values = values | {"baby_name": phrases(self.language)("plan.each_baby")}
+        for param, choices in entry.words.items():
+            chosen = values.get(param)
+            keys = [chosen] if isinstance(chosen, str) else list(chosen or [])
+            texts = []
+            for key in keys:
+                if key in choices:
+                    english = choices[key]["en"]
+                    local = self.local(f"{entry.id}.words.{param}.{key}", english) or english
+                    texts.append(_FORMAT.vformat(local, (), values))
+            sentences = all(t.rstrip().endswith((".", "!", "?")) for t in texts)
+            out[param] = " ".join(texts) if sentences else words(texts)
+        return out
 
     def evaluate(self) -> list[_Firing]:
         firings: list[_Firing] = []
@@ -193,7 +226,7 @@ class _Build:
             for target in entry.excludes:
                 key = (target, firing.baby.name if firing.baby is not None else None)
                 if key not in removed:
-                    reason = _fill(entry.exclusion_reason, self.language, self.values(firing)) or ""
+                    reason = self.fill(entry, "exclusion_reason", self.values(firing)) or ""
                     removed[key] = _Removed(reason=reason, by=entry.id)
         return removed
 
@@ -221,14 +254,15 @@ class _Build:
 
     def leave_out(self, kept: _Kept, firing: _Firing, why_out: _Removed, names: list[str]) -> None:
         entry = firing.rule.entry
-        title = _fill(entry.title, self.language, self.values(firing)) or entry.id
+        title = self.fill(entry, "title", self.values(firing)) or entry.id
         key = (entry.id, title)
         if key in kept.exclusions:
             previous = kept.exclusions[key]
             reason = previous.reason
             if why_out.reason != reason:  # twins: one reason when only the names differ, else both
-                shared = _renamed(reason, previous.babies, EACH_BABY)
-                both = shared == _renamed(why_out.reason, names, EACH_BABY)
+                each = phrases(self.language)("plan.each_baby")
+                shared = _renamed(reason, previous.babies, each)
+                both = shared == _renamed(why_out.reason, names, each)
                 reason = shared if both else f"{reason}. {why_out.reason}"
             kept.exclusions[key] = previous.model_copy(update={"babies": previous.babies + names, "reason": reason})
             return
@@ -248,18 +282,20 @@ class _Build:
             for firing, babies in _together(group, self.intake.babies):
                 entry = firing.rule.entry
                 filled = self.values(firing) | {"baby_name": _names(babies)} if babies else self.values(firing)
+                if len(babies) > 1:
+                    filled[_GROUPED] = True
                 items.append(
                     PlanItem(
                         id=entry.id,
                         kind=entry.kind,
                         urgency=entry.urgency,
                         section=entry.plan_section,
-                        title=_fill(entry.title, self.language, filled) or entry.id,
-                        text=_fill(entry.text, self.language, filled) or "",
-                        why=_fill(entry.why, self.language, filled),
-                        because=_fill(entry.because, self.language, filled),
-                        short=_fill(entry.short, self.language, filled),
-                        avoid_if=_fill(entry.avoid_if, self.language, filled),
+                        title=self.fill(entry, "title", filled) or entry.id,
+                        text=self.fill(entry, "text", filled) or "",
+                        why=self.fill(entry, "why", filled),
+                        because=self.fill(entry, "because", filled),
+                        short=self.fill(entry, "short", filled),
+                        avoid_if=self.fill(entry, "avoid_if", filled),
                         clinician_note=entry.clinician_note,
                         sources=_sources(self.library, entry.sources),
                         rules=entry.rules,
@@ -279,10 +315,9 @@ class _Build:
             here = sorted((i for i in items if i.section == section_id), key=lambda i: (order[i.id], i.id, i.babies))
             if here:
                 section = self.library.section(section_id)
-                title = _local(section.title, self.language) or section.id
-                sections.append(
-                    PlanSection(id=section.id, title=title, intro=_local(section.intro, self.language), items=here)
-                )
+                title = self.local(f"section.{section.id}.title", section.title["en"]) or section.id
+                intro = self.local(f"section.{section.id}.intro", None if section.intro is None else section.intro["en"])
+                sections.append(PlanSection(id=section.id, title=title, intro=intro, items=here))
         return sections
 
 
@@ -293,18 +328,45 @@ def _excluded(removed: dict[tuple[str, str | None], _Removed], firing: _Firing) 
     return removed.get((entry_id, firing.baby.name)) or removed.get((entry_id, None))
 
 
-def build_plan(intake: Intake, library: Library) -> Plan:
+def build_plan(intake: Intake, library: Library, *, language: str | None = None, reviewed_only: bool = False) -> Plan:
     """Build the care plan for ``intake`` from ``library``: evaluate every entry, apply the exclusions, group
-    twins, place the items in their sections, then add the parts the plan type computes."""
+    twins, place the items in their sections, then add the parts the plan type computes.
+
+    The plan is in the family's language (``intake.parent.preferred_language``, or ``language`` when given) only
+    when every text it needs is translated and not stale (and reviewed, with ``reviewed_only``); otherwise it is
+    in English with a note saying so (see :mod:`careplan.language.choice`)."""
     if library.plantype is not None and library.plantype.id != intake.plan_type:
         raise LibraryError(
             [f"the intake is a {intake.plan_type!r} intake, but the library is for {library.plantype.id!r}"]
         )
-    build = _Build(intake, library)
-    step_down_entry = library.plantype.step_down_entry if library.plantype is not None else None
-    kept = build.keep(build.evaluate(), step_down_entry)
-    sections = build.sections(build.items(kept))
-    return _assemble(intake, library, build.language, sections, kept)
+    requested = language or intake.parent.preferred_language
+    candidate = choose(requested, library.translations, reviewed_only)
+    if candidate.language != "en":
+        build, plan = _build(intake, library, candidate.language, reviewed_only)
+        if not build.missing:
+            return plan.model_copy(update={"requested_language": requested,
+                                           "translation_reviewed": not build.drafts,
+                                           "direction": direction(candidate.language)})
+        candidate = Candidate("en", requested, "not_reviewed" if reviewed_only else "incomplete")
+    _, plan = _build(intake, library, "en", False)
+    note = None
+    if candidate.reason is not None:
+        english_note, local = fallback_note(requested)
+        note = LanguageNote(english=english_note, local=local, reason=candidate.reason)
+    return plan.model_copy(update={"requested_language": requested, "language_note": note})
+
+
+def _build(intake: Intake, library: Library, language: str, reviewed_only: bool) -> tuple[_Build, Plan]:
+    """The plan in ``language``; the build records the texts it lacked in that language."""
+    build = _Build(intake, library, language, reviewed_only)
+    token = LIST_LANGUAGE.set(language)
+    try:
+        step_down_entry = library.plantype.step_down_entry if library.plantype is not None else None
+        kept = build.keep(build.evaluate(), step_down_entry)
+        sections = build.sections(build.items(kept))
+        return build, _assemble(intake, library, language, sections, kept)
+    finally:
+        LIST_LANGUAGE.reset(token)
 
 
 def _assemble(intake: Intake, library: Library, language: str, sections: list[PlanSection], kept: _Kept) -> Plan:
@@ -314,16 +376,17 @@ def _assemble(intake: Intake, library: Library, language: str, sections: list[Pl
     exclusions = kept.exclusions
     computed = library.plantype.computed if library.plantype is not None else ()
     feeding = (
-        [feeding_plan(intake, baby, baby.name in kept_step_down, held[baby.name]) for baby in intake.babies]
+        [feeding_plan(intake, baby, baby.name in kept_step_down, held[baby.name], language=language)
+         for baby in intake.babies]
         if "feeding" in computed
         else []
     )
-    schedule = milk_removal_schedule(intake) if "milk_removal" in computed else None
-    milestones = timeline(intake) if "timeline" in computed else []
+    schedule = milk_removal_schedule(intake, language=language) if "milk_removal" in computed else None
+    milestones = timeline(intake, language=language) if "timeline" in computed else []
     growth = []
     if "growth" in computed:
         refs = _sources(library, list(GROWTH_SOURCES))
-        growth = [block.model_copy(update={"sources": refs}) for block in baby_growth(intake)]
+        growth = [block.model_copy(update={"sources": refs}) for block in baby_growth(intake, language=language)]
     computed_ids = [
         *(schedule.sources if schedule is not None else []),
         *(s for f in feeding for s in f.sources),
@@ -385,6 +448,9 @@ def _progress_rows(intake: Intake) -> list[ProgressRow]:
     ]
 
 
+#: Marks the values of one item for several babies (see _Build.worded).
+_GROUPED = "_grouped"
+
 #: What a twin item's values say where one baby's item named that baby ("Ida was born early" -> "each baby ...").
 EACH_BABY = "each baby"
 
@@ -396,7 +462,8 @@ def _together(group: list[_Firing], babies: list[Baby]) -> list[tuple[_Firing, l
     per_baby = [f for f in group if f.baby is not None]
     if not per_baby:
         return [(f, []) for f in group]
-    shared = [_without_name(f, EACH_BABY) for f in per_baby]
+    stand_in = phrases(LIST_LANGUAGE.get())("plan.each_baby")
+    shared = [_without_name(f, stand_in) for f in per_baby]
     if len(babies) > 1 and len(per_baby) == len(babies) and all(p == shared[0] for p in shared):
         return [(dataclasses.replace(per_baby[0], params=shared[0]), list(babies))]
     return [(f, [f.baby]) for f in per_baby if f.baby is not None]

@@ -41,6 +41,10 @@ LocalText = Annotated[
 def _needs_english(value: dict[str, str] | None) -> dict[str, str] | None:
     if value is not None and "en" not in value:
         raise ValueError("needs an 'en' (English) text")
+    others = sorted(set(value or {}) - {"en"})
+    if others:
+        raise ValueError(f"only the English text goes here; put the {', '.join(others)} text in "
+                         f"translations/{others[0]}/ beside this file, with the hash of its English")
     return value
 
 
@@ -97,6 +101,12 @@ class Entry(_Strict):
     when: When = When()
     params: dict[Annotated[str, Field(pattern=r"^[a-z_][a-z0-9_]*$")], str] = {}
     text: LocalText
+    words: Annotated[
+        dict[Annotated[str, Field(pattern=r"^[a-z_][a-z0-9_]*$")],
+             dict[Annotated[str, Field(pattern=r"^[a-z0-9_]+$")], LocalText]],
+        Field(description="For a param whose expression gives a key (or a list of keys): the text of each key, "
+                          "translated like the entry's other texts."),
+    ] = {}
     why: LocalText | None = None
     because: LocalText | None = None
     short: LocalText | None = None  # one line for compact views (the herb table's "what is known")
@@ -136,6 +146,11 @@ class Entry(_Strict):
             raise ValueError("an entry that excludes others needs an exclusion_reason")
         if self.kind == "exclusion" and not self.excludes:
             raise ValueError("an exclusion entry must list what it excludes")
+        for param, choices in self.words.items():
+            if param not in self.params:
+                raise ValueError(f"words: {param} is not one of this entry's params")
+            for key, text in choices.items():
+                _needs_english(text)
         if set(self.when.all) & set(self.when.any):
             raise ValueError("a condition name is used under both 'all' and 'any'")
         if self.letter is not None:

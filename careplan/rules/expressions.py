@@ -14,6 +14,8 @@ that explains why a plan item was chosen.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 import contextvars
 import datetime
 import inspect
@@ -176,12 +178,30 @@ def _type_resolver(name: str) -> Any:
         raise rule_engine.errors.SymbolResolutionError(name) from None
 
 
+#: The language `$words` joins lists in while a plan is built (the engine sets it; English otherwise).
+LIST_LANGUAGE: ContextVar[str] = ContextVar("careplan_list_language", default="en")
+
+
 def words(items: list[str] | tuple[str, ...]) -> str:
-    """A list as words a person reads: "a", "a and b", "a, b and c"."""
+    """A list as words a person reads: "a", "a and b", "a, b and c"; in another language, Babel's list pattern
+    for it ("a, b y c")."""
     names = [str(item) for item in items]
     if len(names) < 2:
         return "".join(names)
+    language = LIST_LANGUAGE.get()
+    if language != "en":
+        return join_list(names, language)
     return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def join_list(names: list[str], language: str) -> str:
+    """``names`` joined as a sentence in ``language`` ("a, b and c"), by Babel's list pattern."""
+    from babel.lists import format_list
+
+    try:
+        return str(format_list(names, locale=language.replace("-", "_")))
+    except (ValueError, LookupError):
+        return str(format_list(names, locale=language.split("-")[0]))
 
 
 class _Context(rule_engine.Context):  # type: ignore[misc]

@@ -20,6 +20,10 @@ from pydantic import ValidationError
 
 from careplan._io import load_yaml, read_capped
 from careplan.errors import CareplanError, LibraryError, field_path
+from careplan.language.catalogue import FOLDER as TRANSLATIONS
+from careplan.language.catalogue import Catalogue, placeholder_problems
+from careplan.language.catalogue import languages as catalogue_languages
+from careplan.language.catalogue import load as load_catalogue
 from careplan.plantypes import PlanType
 from careplan.rules.citations import Source
 from careplan.rules.entries import (
@@ -84,6 +88,8 @@ class Library:
     rules: dict[str, Rule] = field(default_factory=dict)
     origins: list[str] = field(default_factory=list)
     plantype: PlanType | None = None  # the plan type whose library this is (None: only practice folders)
+    translations: dict[str, Catalogue] = field(default_factory=dict)  # language -> its texts, all folders merged
+    files: dict[str, str] = field(default_factory=dict)  # entry id -> the file (stem) it came from
 
     def section(self, section_id: str) -> Section:
         return next(s for s in self.sections if s.id == section_id)
@@ -187,6 +193,8 @@ def _check_placeholders(entry: Entry, where: str, problems: list[str]) -> None:
     """Every {name} in the entry's texts and in its letter's request is a param of the entry or a built-in one."""
     allowed = set(entry.params) | set(BUILTIN_PARAMS)
     texts = [(f"{part}.{lang}", text) for part in TEXT_PARTS for lang, text in (getattr(entry, part) or {}).items()]
+    texts += [(f"words.{param}.{key}.en", value["en"]) for param, choices in entry.words.items()
+              for key, value in choices.items()]
     if entry.letter is not None:
         texts.append(("letter.request", entry.letter.request))
     for shown, text in texts:
@@ -200,8 +208,27 @@ def _check_placeholders(entry: Entry, where: str, problems: list[str]) -> None:
                 problems.append(f"{where}: {shown}: {{{name}}} is not a param of this entry")
 
 
-def _yaml_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*.y*ml") if p.suffix in (".yaml", ".yml") and p.is_file())
+def _yaml_files(folder: Path, translations: bool = False) -> list[Path]:
+    """The library files of a folder; with ``translations``, its translation files too (``translations/``)."""
+    found = sorted(p for p in folder.rglob("*.y*ml") if p.suffix in (".yaml", ".yml") and p.is_file())
+    if translations:
+        return found
+    return [p for p in found if p.relative_to(folder).parts[0] != TRANSLATIONS]
+
+
+def _file_key(folder: Path, path: Path) -> str:
+    """How translations name a library file: its path in the folder without the suffix ("feeding")."""
+    return path.relative_to(folder).with_suffix("").as_posix().replace("/", "-")
+
+
+def _load_translations(folder: Path, shown: str, library: Library, problems: list[str]) -> None:
+    """Every language's translations under ``folder``, over those of the folders before it."""
+    for language in catalogue_languages(folder):
+        found, trouble = load_catalogue(folder, language, shown)
+        problems.extend(trouble)
+        merged = library.translations.setdefault(language, Catalogue(language))
+        merged.entries.update(found.entries)
+        merged.files.update(found.files)
 
 
 def _load_folder(folder: Path, shown: str, library: Library, problems: list[str]) -> None:
@@ -229,11 +256,13 @@ def _load_folder(folder: Path, shown: str, library: Library, problems: list[str]
                 problems.append(f"{label}: entry '{entry.id}': id already used in {seen_here[entry.id]}")
                 continue
             seen_here[entry.id] = label
+            library.files[entry.id] = _file_key(folder, path)
             entry_problems: list[str] = []
             rule = _compile_entry(entry, label, entry_problems)
             problems.extend(entry_problems)
             if rule is not None:
                 library.rules[entry.id] = rule
+    _load_translations(folder, shown, library, problems)
     library.origins.append(shown)
 
 
@@ -293,6 +322,10 @@ def load_library(*extra: str | Path, builtin: bool = True, plan_type: str = "rel
         _load_folder(path, str(path), library, problems)
     if not problems:
         _cross_check(library, problems)
+    if not problems:
+        english = english_texts(library)
+        for catalogue in library.translations.values():
+            problems += placeholder_problems(english, catalogue, "library")
     if problems:
         raise LibraryError(problems)
     if key is not None:
@@ -305,6 +338,7 @@ _CODE = (
     "rules/library.py",
     "rules/entries.py",
     "rules/doses.py",
+    "language/catalogue.py",
     "rules/expressions.py",
     "intake/*.py",
     "plantypes/__init__.py",
@@ -331,7 +365,7 @@ def _cache_key(kind: PlanType | None, folders: list[Path]) -> str | None:
             folders = [folder, *folders]
         for folder in folders:
             digest.update(f"\0folder {folder.resolve()}".encode())
-            for path in _yaml_files(folder):
+            for path in _yaml_files(folder, translations=True):
                 digest.update(f"\0{path.relative_to(folder).as_posix()}\0".encode())
                 digest.update(path.read_bytes())
     except OSError:
@@ -344,6 +378,36 @@ def iter_texts(entry: Entry) -> Iterable[tuple[str, str, str]]:
     for part in TEXT_PARTS:
         for lang, text in (getattr(entry, part) or {}).items():
             yield part, lang, text
+    for param, choices in entry.words.items():
+        for key, value in choices.items():
+            for lang, text in value.items():
+                yield f"words.{param}.{key}", lang, text
+
+
+#: Sections' texts are translated in this file, whichever library file a section came from.
+SECTIONS_FILE = "sections"
+
+
+def english_texts(library: Library) -> dict[str, dict[str, str]]:
+    """Every parent-facing English text of the library, by translation file and key: ``ENTRY.PART`` for an
+    entry's texts, ``section.ID.title`` and ``section.ID.intro`` for a section's."""
+    out: dict[str, dict[str, str]] = {}
+    for entry_id in sorted(library.rules, key=lambda i: (library.files.get(i, ""), i)):
+        entry = library.rules[entry_id].entry
+        texts = out.setdefault(library.files.get(entry_id, "library"), {})
+        for part in TEXT_PARTS:
+            value = getattr(entry, part)
+            if value is not None:
+                texts[f"{entry.id}.{part}"] = value["en"]
+        for param, choices in entry.words.items():
+            for key, value in choices.items():
+                texts[f"{entry.id}.words.{param}.{key}"] = value["en"]
+    sections = out.setdefault(SECTIONS_FILE, {})
+    for section in library.sections:
+        sections[f"section.{section.id}.title"] = section.title["en"]
+        if section.intro is not None:
+            sections[f"section.{section.id}.intro"] = section.intro["en"]
+    return out
 
 
 def letter_warnings(library: Library) -> list[str]:

@@ -1,0 +1,72 @@
+"""careplan's own words: every parent-facing sentence of the templates and of the computed parts, by key.
+
+The English lives in ``careplan/language/phrases/<group>.yaml`` (``key: text``; a key is used as ``group.key``),
+its translations beside it in ``phrases/translations/<language>/<group>.yaml`` (see
+:mod:`careplan.language.catalogue`). Code asks ``words(language)("schedule.night_rough")``; templates ask
+``doc.t("sheet.help_title")``. Values go in ``{name}`` placeholders with :meth:`str.format`.
+
+A language is only chosen for a plan when all of its phrases are present and fresh
+(:mod:`careplan.language.choice`), so a plan never mixes them; :class:`Words` falls back to the English for a
+phrase it lacks only so that a half-translated catalogue can still be previewed.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from careplan.language.catalogue import Catalogue
+from careplan.language.catalogue import load as load_catalogue
+
+FOLDER = Path(__file__).resolve().parent / "phrases"
+SHOWN = "careplan/language/phrases"
+
+
+@cache
+def english() -> dict[str, dict[str, str]]:
+    """Every English phrase by group (file) and key (``group.name``)."""
+    from careplan._io import load_yaml
+
+    out: dict[str, dict[str, str]] = {}
+    for path in sorted(FOLDER.glob("*.yaml")):
+        data = load_yaml(path.read_text(encoding="utf-8")) or {}
+        out[path.stem] = {f"{path.stem}.{name}": str(text) for name, text in data.items()}
+    return out
+
+
+@cache
+def _flat() -> dict[str, str]:
+    return {key: text for texts in english().values() for key, text in texts.items()}
+
+
+@cache
+def catalogue(language: str) -> tuple[Catalogue, tuple[str, ...]]:
+    """The phrases' translations into ``language`` and the problems found reading them."""
+    found, problems = load_catalogue(FOLDER, language, SHOWN)
+    return found, tuple(problems)
+
+
+class Words:
+    """One language's phrases: ``words("group.key", name=value)``."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self._catalogue = None if language == "en" else catalogue(language)[0]
+
+    def __call__(self, key: str, /, **values: Any) -> str:
+        english_text = _flat()[key]  # a KeyError here is a misspelt key in careplan's own code
+        text = english_text
+        if self._catalogue is not None:
+            found = self._catalogue.lookup(key, english_text)
+            text = found.text if found is not None else english_text
+        return text.format(**values) if values else text
+
+    def has(self, key: str) -> bool:
+        return key in _flat()
+
+
+@cache
+def words(language: str) -> Words:
+    """The phrases in ``language`` (English for ``en``)."""
+    return Words(language)

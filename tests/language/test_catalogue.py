@@ -1,0 +1,134 @@
+"""Translation files: hashes of the English, missing and stale texts, the files a translator fills in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from careplan.language.catalogue import (
+    audit,
+    english_hash,
+    load,
+    placeholder_problems,
+    placeholders,
+    read_file,
+    render_file,
+    write_files,
+)
+
+ENGLISH = {"feeding": {"a.title": "Offer the breast often", "a.text": "Feed {baby_name} every {hours} hours."},
+           "sections": {"section.x.title": "Feeding your baby"}}
+
+
+def _folder(tmp_path: Path) -> Path:
+    write_files(tmp_path, "es", ENGLISH, "lib")
+    return tmp_path
+
+
+def _fill(path: Path, key: str, text: str, source: str | None = None) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    at = lines.index(f"  {key}:")
+    for index in range(at + 1, len(lines)):
+        if lines[index].startswith("    text:"):
+            lines[index] = f'    text: "{text}"'
+            break
+        if lines[index].startswith("    from:") and source is not None:
+            lines[index] = f"    from: {source}"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_hash_is_the_first_12_hex_digits_of_sha256() -> None:
+    assert english_hash("Offer the breast often") == english_hash("Offer the breast often")
+    assert len(english_hash("x")) == 12
+    assert english_hash("Offer the breast often") != english_hash("Offer the breast often.")
+
+
+def test_new_files_hold_every_key_empty_with_its_english_in_a_comment(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    text = (folder / "translations/es/feeding.yaml").read_text(encoding="utf-8")
+    assert f"# en ({english_hash('Offer the breast often')}): Offer the breast often" in text
+    catalogue, problems = load(folder, "es", "lib")
+    assert problems == []
+    found = audit(ENGLISH, catalogue)
+    assert sorted(found.missing) == [("feeding", "a.text"), ("feeding", "a.title"), ("sections", "section.x.title")]
+    assert found.stale == [] and not found.complete
+    assert found.drafts == ["feeding", "sections"]
+
+
+def test_a_changed_english_text_makes_its_translation_stale(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    _fill(folder / "translations/es/feeding.yaml", "a.title", "Ofrezca el pecho seguido")
+    catalogue, _ = load(folder, "es", "lib")
+    assert catalogue.lookup("a.title", "Offer the breast often").text == "Ofrezca el pecho seguido"
+    changed = {**ENGLISH, "feeding": {**ENGLISH["feeding"], "a.title": "Offer the breast very often"}}
+    assert catalogue.lookup("a.title", "Offer the breast very often") is None
+    assert ("feeding", "a.title") in audit(changed, catalogue).stale
+    # Refreshing the files keeps the old translation (still stale) and shows the new English and its hash.
+    write_files(folder, "es", changed, "lib")
+    text = (folder / "translations/es/feeding.yaml").read_text(encoding="utf-8")
+    assert "Ofrezca el pecho seguido" in text
+    assert f"# en ({english_hash('Offer the breast very often')}): Offer the breast very often" in text
+    again, _ = load(folder, "es", "lib")
+    assert ("feeding", "a.title") in audit(changed, again).stale
+    # Translated again, with the new hash: fresh.
+    _fill(folder / "translations/es/feeding.yaml", "a.title", "Ofrezca el pecho muy seguido",
+          english_hash("Offer the breast very often"))
+    fresh, _ = load(folder, "es", "lib")
+    assert fresh.lookup("a.title", "Offer the breast very often").text == "Ofrezca el pecho muy seguido"
+
+
+def test_keys_no_longer_in_english_are_unused_and_dropped_on_refresh(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    fewer = {"feeding": {"a.title": "Offer the breast often"}, "sections": ENGLISH["sections"]}
+    catalogue, _ = load(folder, "es", "lib")
+    assert audit(fewer, catalogue).unused == [("feeding", "a.text")]
+    lines = write_files(folder, "es", fewer, "lib")
+    assert any("dropped 1" in line for line in lines)
+
+
+def test_placeholders_must_match_the_english(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    _fill(folder / "translations/es/feeding.yaml", "a.text", "Alimente a {bebe} cada {hours} horas.")
+    catalogue, _ = load(folder, "es", "lib")
+    problems = placeholder_problems(ENGLISH, catalogue, "lib")
+    assert problems == ["lib/translations/es/feeding.yaml: texts: a.text: needs the placeholders of its English "
+                        "(baby_name, hours)"]
+    assert placeholders("{ml:.0f} mL for {baby_name}, {{literal}}") == {"ml", "baby_name"}
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("language: es\nstatus: reviewed\ntexts: {}\n", "(file): Value error, a reviewed file needs reviewed_by"),
+        ("language: es\nstatus: final\ntexts: {}\n", "status: Input should be 'draft' or 'reviewed'"),
+        ("language: es\nstatus: draft\ntexts:\n  a.title: {from: xyz, text: hola}\n", "texts.a.title.from:"),
+        ("language: es\nstatus: draft\ntexts: [\n", "line"),
+    ],
+)
+def test_a_bad_file_is_one_line_naming_the_file_and_field(tmp_path: Path, content: str, expected: str) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(content, encoding="utf-8")
+    parsed, problems = read_file(path, "lib/translations/es/bad.yaml")
+    assert parsed is None
+    assert len(problems) == 1
+    assert problems[0].startswith("lib/translations/es/bad.yaml")
+    assert expected in problems[0]
+
+
+def test_a_file_in_the_wrong_language_folder_is_refused(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    (folder / "translations/fr").mkdir()
+    (folder / "translations/es/feeding.yaml").rename(folder / "translations/fr/feeding.yaml")
+    _, problems = load(folder, "fr", "lib")
+    assert problems == ["lib/translations/fr/feeding.yaml: language: is 'es', but the file is in the 'fr' folder"]
+
+
+def test_rendered_files_read_back_as_written(tmp_path: Path) -> None:
+    text = render_file("es", "feeding", {"k.text": 'Line one "quoted"\nLine two'}, None)
+    path = tmp_path / "f.yaml"
+    path.write_text(text, encoding="utf-8")
+    parsed, problems = read_file(path, "f")
+    assert problems == [] and parsed is not None
+    assert parsed.texts["k.text"].source == english_hash('Line one "quoted"\nLine two')
+    assert "#   Line two" in text
