@@ -363,11 +363,17 @@ def _words(language: str) -> Callable[..., str]:
     return words(language)
 
 
+#: Where Babel pairs a language with no region of the practice's locale, the region its plans are written for:
+#: careplan's Spanish is Latin American, so a Spanish plan in Canada or the UK prints numbers as Latin America does
+#: (es_419: 3,300 g; 1.5), not as Spain does (3.300 g; 1,5).
+REGIONAL_DEFAULTS = {"es": "es_419"}
+
+
 @cache
 def babel_code(locale: Locale, language: str) -> str:
     """The Babel locale for a plan in ``language`` printed with ``locale``'s conventions: ``en_GB`` for an English
-    plan in the UK, ``es_US`` for a Spanish one in the US; the language alone (``es``) where Babel has no such
-    pairing (``es_GB``): the numbers and dates then follow the language's own defaults."""
+    plan in the UK, ``es_US`` for a Spanish one in the US; where Babel has no such pairing (``es_GB``), the
+    language's region from :data:`REGIONAL_DEFAULTS` (``es_419``), else the language alone."""
     from babel import Locale as BabelLocale
     from babel.core import UnknownLocaleError
 
@@ -375,7 +381,7 @@ def babel_code(locale: Locale, language: str) -> str:
         return locale.babel
     territory = locale.babel.split("_")[-1]
     base = language.split("-")[0]
-    for code in (f"{base}_{territory}", base):
+    for code in (f"{base}_{territory}", REGIONAL_DEFAULTS.get(base, base), base):
         try:
             BabelLocale.parse(code)
             return code

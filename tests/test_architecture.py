@@ -54,7 +54,7 @@ FEATURES = {"interview", "batch", "mail"}
 FOUNDATION = {"errors", "_io", "_resources", "_version", "_cache"}
 ALLOWED = {
     "interview": {"intake", "plantypes"},
-    "mail": {"intake", "practice", "templating"},
+    "mail": {"intake", "practice", "templating", "language"},  # language: the email body's phrases
     "intake": {"plantypes"},
     "plantypes": set(),
     "plan": set(),

@@ -71,13 +71,11 @@ def library_check(folders: tuple[Path, ...], plan_type: str | None) -> None:
     error. Example: careplan library check my-practice-library/ --plan-type relactation
     """
     from careplan.cli.options import echo_lines
-    from careplan.plantypes import available
-    from careplan.rules.library import letter_warnings, load_library, summary
-
     from careplan.errors import LibraryError
     from careplan.language import phrases
     from careplan.language.report import report
-    from careplan.rules.library import english_texts
+    from careplan.plantypes import available
+    from careplan.rules.library import english_texts, letter_warnings, load_library, summary
 
     languages: set[str] = set()
     problems: list[str] = []

@@ -16,6 +16,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from careplan._version import __version__
+from careplan.documents.page import page_css as page_css  # the registry asks each document module for it
 from careplan.language.phrases import words
 from careplan.locales import Formatter
 from careplan.plan import Plan, PlanItem, SourceRef
@@ -30,7 +31,6 @@ GOAL_KEYS = {
 }
 #: The goal sentences in English, for code that reads them (the library's readability check).
 GOALS = {goal: words("en")(key) for goal, key in GOAL_KEYS.items()}
-HEADER_NAME_LIMIT = 60
 
 #: Where the sheet's "what to do now" comes from, in order: same-day referrals, the heart of the plan (milk removal
 #: and feeding), the other calls to make, then closeness, nights and the parent's own care. One item per section.
@@ -58,9 +58,8 @@ class DocumentContext:
     def t(self, key: str, /, **values: Any) -> Markup:
         """careplan's phrase ``key`` in the plan's language and spelling, as HTML: the phrase and every value are
         escaped, except values that are already HTML (Markup, such as a bold phone number)."""
-        english_values = {name: value if isinstance(value, Markup) else escape(value) for name, value in values.items()}
-        phrase = escape(self.fmt.spell(self.words(key)))
-        return Markup(str(phrase).format(**english_values)) if values else phrase
+        phrase = escape(self.fmt.spell(self.words(key)))  # Markup: its format() escapes every value not yet HTML
+        return phrase.format(**values) if values else phrase
 
     @property
     def language(self) -> str:
@@ -300,7 +299,8 @@ class DocumentContext:
         templates are untrusted; see careplan.templating). ``references`` is the live list the citations fill, so
         the reference list at the end holds every source cited before it."""
         values = {name: plain(getattr(self, name)) for name in _TEMPLATE_VALUES}
-        functions = {"t": self.t, "cite": self.cite, "cite_ids": self.cite_ids, "span": self.span, "anchor": self.anchor}
+        functions = {"t": self.t, "cite": self.cite, "cite_ids": self.cite_ids, "span": self.span,
+                     "anchor": self.anchor}
         fmt = self.fmt
         static = {"short_date": self.short_date, "long_date": self.long_date, "hours": self.hours,
                   "volume": fmt.volume, "volume_range": fmt.volume_range, "weight": fmt.weight, "time": fmt.time,
@@ -334,56 +334,6 @@ _TEMPLATE_VALUES = (
     "progress_heading",
 )
 
-
-
-def css_string(text: str) -> str:
-    """A CSS string literal that can hold any text: quotes, backslashes and control characters are escaped."""
-    out = []
-    for char in text:
-        if char.isalnum() or char in " .,-'&()/:;!?@#+":
-            out.append(char)
-        else:
-            out.append(f"\\{ord(char):x} ")
-    return '"' + "".join(out) + '"'
-
-
-def page_css(plan: Plan, practice: Practice, *, header: str = "document.header") -> str:
-    """The per-document CSS: paper size, colours, and the running header and footer texts. ``header`` is the phrase
-    of the running header at the top right (with the parent's ``name``), in the plan's language."""
-    colours = practice.colours
-    name = (
-        plan.parent_name if len(plan.parent_name) <= HEADER_NAME_LIMIT else plan.parent_name[:HEADER_NAME_LIMIT] + "…"
-    )
-    say = words(plan.language)
-    practice_name = template_data(practice, language=plan.language)["name"]
-    contact = " · ".join(part for part in (practice.contact.phone, practice.contact.address) if part)
-    footer = practice.footer or " · ".join(part for part in (practice_name, contact) if part)
-    page_of = css_content(say("document.page_of", page="\0page\0", pages="\0pages\0"),
-                          {"page": "counter(page)", "pages": "counter(pages)"})
-    page_ref = css_content(say("document.page_ref", page="\0page\0"),
-                           {"page": "target-counter(attr(href url), page)"})
-    return (
-        f":root {{ --primary: {colours.primary}; --accent: {colours.accent}; --tint: {colours.tint}; }}\n"
-        f"@page {{ size: {'A4' if practice.paper == 'A4' else 'letter'};"
-        f" @top-left {{ content: {css_string(practice_name[:HEADER_NAME_LIMIT])}; }}"
-        f" @top-right {{ content: {css_string(say(header, name=name))}; }}"
-        f" @bottom-left {{ content: {css_string(footer[:140])}; }}"
-        f" @bottom-right {{ content: {page_of}; }} }}\n"
-        "@page :first { @top-left { content: none; } @top-right { content: none; } }\n"
-        f"a.pageref::after {{ content: {page_ref}; }}\n"
-    )
-
-
-def css_content(text: str, counters: dict[str, str]) -> str:
-    """A CSS ``content`` value for a phrase whose ``\\0name\\0`` marks stand for counters: the words as CSS
-    strings, each mark as its counter (``"Página " counter(page) " de " counter(pages)``)."""
-    parts = []
-    for index, piece in enumerate(text.split("\0")):
-        if index % 2:
-            parts.append(counters[piece])
-        elif piece:
-            parts.append(css_string(piece))
-    return " ".join(parts)
 
 
 def render_html(plan: Plan, practice: Practice, *, logo_url: str | None = None, templates: Folders = None) -> str:

@@ -17,8 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from careplan.documents.care_plan import DocumentContext, css_string
-from careplan.documents.care_plan import page_css as plan_page_css
+from careplan.documents.care_plan import DocumentContext
+from careplan.documents.page import css_string
+from careplan.documents.page import page_css as plan_page_css
 from careplan.plan import Plan, PlanItem, finding
 from careplan.practice import Practice, template_data
 from careplan.templating import Folders, plain, render_template

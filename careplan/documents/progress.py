@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from careplan.documents.care_plan import DocumentContext
-from careplan.documents.care_plan import page_css as plan_page_css
+from careplan.documents.page import page_css as plan_page_css
 from careplan.plan import Plan
 from careplan.practice import Practice, template_data
 from careplan.templating import Folders, plain, render_template

@@ -4,6 +4,10 @@ milk (with the step-down ahead), and the times milk is taken out and the wet dia
 Each chart is plain data for a template: a title, a description read by screen readers, the SVG (drawn by
 :mod:`careplan.documents.charts`) and the same numbers as a table, so nothing is said by the picture alone. A chart
 is made only when one of its measured lines has two or more points; before that there is nothing to follow.
+
+Long on purpose: three chart builders (growth, milk, routine), each with its table and the sentences that
+describe it for a parent who cannot see the picture, all in the plan's language; they share the table and
+spelling step at the end.
 """
 
 from __future__ import annotations
@@ -263,6 +267,11 @@ def milk_chart(plan: Plan, fmt: Formatter) -> dict[str, Any] | None:
     head = [say(key) for key in ("growth.date", "growth.head_your_milk",
                                  "growth.head_extra_milk" if one_baby else "growth.head_extra_milk_all",
                                  "growth.head_how_given", "growth.head_feeds_at_breast", "growth.head_test_weighing")]
+    return _chart_data(chart, head, _milk_rows(days, fmt, say))
+
+
+def _milk_rows(days: list[tuple[date, list[ProgressRow]]], fmt: Formatter, say: Words) -> list[list[str]]:
+    """The milk chart's table: per date the milk, the extra milk, how it was given, feeds and test weighings."""
     rows: list[list[str]] = []
     for day, entries in days:
         milk = [r.expressed_ml_per_24h for r in entries if r.expressed_ml_per_24h is not None]
@@ -278,7 +287,7 @@ def milk_chart(plan: Plan, fmt: Formatter) -> dict[str, Any] | None:
             ", ".join(str(count) for count in feeds),
             ", ".join(say("growth.test_weighing", grams=t) for t in tests),
         ])
-    return _chart_data(chart, head, rows)
+    return rows
 
 
 def _milk_description(expressed: list[tuple[int, float]], supplement: list[tuple[int, float]],

@@ -256,7 +256,7 @@ def pdf_language(pdf: bytes) -> str:
     from pypdf import PdfReader
 
     try:
-        tag = str(PdfReader(io.BytesIO(pdf)).trailer["/Root"].get("/Lang", "en"))
+        tag = str(PdfReader(io.BytesIO(pdf)).root_object.get("/Lang", "en"))
     except Exception:  # an unreadable PDF is refused elsewhere; the body is then English
         return "en"
     return tag if re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", tag) else "en"

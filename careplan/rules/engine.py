@@ -29,29 +29,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from careplan.errors import LibraryError
-from careplan.growth.series import SOURCES as GROWTH_SOURCES
-from careplan.growth.series import growth as baby_growth
 from careplan.intake import Baby, Intake
-from careplan.plan import (
-    BabySummary,
-    ConditionTrace,
-    Exclusion,
-    LetterRequest,
-    Plan,
-    PlanItem,
-    LanguageNote,
-    PlanSection,
-    ProgressRow,
-    SourceRef,
-)
-from careplan.rules.citations import Source
-from careplan.rules.computed import feeding_plan, milk_removal_schedule, timeline
 from careplan.language.catalogue import Catalogue
 from careplan.language.choice import Candidate, choose, direction, fallback_note
 from careplan.language.phrases import words as phrases
+from careplan.plan import (
+    ConditionTrace,
+    Exclusion,
+    LanguageNote,
+    LetterRequest,
+    Plan,
+    PlanItem,
+    PlanSection,
+)
+from careplan.rules.assembly import assemble, source_refs
 from careplan.rules.expressions import LIST_LANGUAGE, words
 from careplan.rules.library import KIND_SECTIONS, Entry, Letter, Library, Rule
-from careplan.rules.record import clinical_record
 
 ROOTS = ("consult", "parent", "babies", "lactation", "health", "situation", "goals", "consent", "progress")
 
@@ -130,15 +123,6 @@ def _letter(letter: Letter | None, values: dict[str, Any]) -> LetterRequest | No
         return None
     request = _FORMAT.vformat(letter.request, (), values)
     return LetterRequest(to=letter.to, urgency=letter.urgency, request=request)
-
-
-def _sources(library: Library, ids: list[str]) -> list[SourceRef]:
-    return [_ref(i, library.sources[i]) for i in ids if i in library.sources]
-
-
-def _ref(source_id: str, source: Source) -> SourceRef:
-    address, shown = source.link or (None, None)
-    return SourceRef(id=source_id, citation=source.citation, link=address, link_text=shown)
 
 
 @dataclass
@@ -272,7 +256,7 @@ class _Build:
             title=title,
             reason=why_out.reason,
             by=why_out.by,
-            sources=_sources(self.library, by_entry.sources),
+            sources=source_refs(self.library, by_entry.sources),
             babies=names,
         )
 
@@ -297,7 +281,7 @@ class _Build:
                         short=self.fill(entry, "short", filled),
                         avoid_if=self.fill(entry, "avoid_if", filled),
                         clinician_note=entry.clinician_note,
-                        sources=_sources(self.library, entry.sources),
+                        sources=source_refs(self.library, entry.sources),
                         rules=entry.rules,
                         babies=[b.name for b in babies],
                         trace=[t for f in group for t in f.traces] if len(babies) > 1 else firing.traces,
@@ -316,7 +300,8 @@ class _Build:
             if here:
                 section = self.library.section(section_id)
                 title = self.local(f"section.{section.id}.title", section.title["en"]) or section.id
-                intro = self.local(f"section.{section.id}.intro", None if section.intro is None else section.intro["en"])
+                english_intro = None if section.intro is None else section.intro["en"]
+                intro = self.local(f"section.{section.id}.intro", english_intro)
                 sections.append(PlanSection(id=section.id, title=title, intro=intro, items=here))
         return sections
 
@@ -364,88 +349,11 @@ def _build(intake: Intake, library: Library, language: str, reviewed_only: bool)
         step_down_entry = library.plantype.step_down_entry if library.plantype is not None else None
         kept = build.keep(build.evaluate(), step_down_entry)
         sections = build.sections(build.items(kept))
-        return build, _assemble(intake, library, language, sections, kept)
+        left_out = sorted(kept.exclusions.values(), key=lambda e: (e.id, e.babies))
+        plan = assemble(intake, library, language, sections, left_out, kept.step_down, kept.held)
+        return build, plan
     finally:
         LIST_LANGUAGE.reset(token)
-
-
-def _assemble(intake: Intake, library: Library, language: str, sections: list[PlanSection], kept: _Kept) -> Plan:
-    """The plan: the sections, what was left out, and the computed parts the plan type asks for."""
-    requested = intake.parent.preferred_language
-    kept_step_down, held = kept.step_down, kept.held
-    exclusions = kept.exclusions
-    computed = library.plantype.computed if library.plantype is not None else ()
-    feeding = (
-        [feeding_plan(intake, baby, baby.name in kept_step_down, held[baby.name], language=language)
-         for baby in intake.babies]
-        if "feeding" in computed
-        else []
-    )
-    schedule = milk_removal_schedule(intake, language=language) if "milk_removal" in computed else None
-    milestones = timeline(intake, language=language) if "timeline" in computed else []
-    growth = []
-    if "growth" in computed:
-        refs = _sources(library, list(GROWTH_SOURCES))
-        growth = [block.model_copy(update={"sources": refs}) for block in baby_growth(intake, language=language)]
-    computed_ids = [
-        *(schedule.sources if schedule is not None else []),
-        *(s for f in feeding for s in f.sources),
-        *(s for m in milestones for s in m.sources),
-    ]
-    sources = {ref.id: ref for ref in _sources(library, sorted(set(computed_ids)))}
-    return Plan(
-        plan_type=intake.plan_type,
-        language=language,
-        requested_language=requested,
-        consult_date=intake.consult.date,
-        parent_name=intake.parent.name,
-        baby_names=[b.name for b in intake.babies],
-        babies=_baby_summaries(intake),
-        jurisdiction=intake.consult.jurisdiction,
-        next_visit=intake.consult.next_visit,
-        next_visit_time=intake.consult.next_visit_time,
-        visit=intake.consult.visit,
-        first_visit=intake.consult.first_visit,
-        assessment=intake.consult.assessment,
-        progress=_progress_rows(intake),
-        goal=intake.goals.goal,
-        goal_in_own_words=intake.goals.in_own_words,
-        sections=sections,
-        exclusions=sorted(exclusions.values(), key=lambda e: (e.id, e.babies)),
-        schedule=schedule,
-        feeding=feeding,
-        timeline=milestones,
-        growth=growth,
-        record=clinical_record(intake),
-        sources=sources,
-        library=list(library.origins),
-    )
-
-
-def _baby_summaries(intake: Intake) -> list[BabySummary]:
-    return [
-        BabySummary(
-            name=b.name,
-            age_days=b.age_days,
-            age_weeks=b.age_weeks,
-            age_months=b.age_months,
-            corrected_age_weeks=b.corrected_age_weeks,
-            preterm=b.preterm,
-            expected_wet_diapers=b.expected_wet_diapers,
-        )
-        for b in intake.babies
-    ]
-
-
-def _progress_rows(intake: Intake) -> list[ProgressRow]:
-    """The follow-up records in date order, each naming its baby; the consultant's notes stay in the intake."""
-    return [
-        ProgressRow(
-            baby=intake.babies[row.baby - 1].name if row.baby <= len(intake.babies) else str(row.baby),
-            **row.model_dump(exclude={"baby", "notes"}),
-        )
-        for row in sorted(intake.progress, key=lambda r: (r.date, r.baby))
-    ]
 
 
 #: Marks the values of one item for several babies (see _Build.worded).

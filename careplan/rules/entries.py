@@ -149,7 +149,7 @@ class Entry(_Strict):
         for param, choices in self.words.items():
             if param not in self.params:
                 raise ValueError(f"words: {param} is not one of this entry's params")
-            for key, text in choices.items():
+            for text in choices.values():
                 _needs_english(text)
         if set(self.when.all) & set(self.when.any):
             raise ValueError("a condition name is used under both 'all' and 'any'")

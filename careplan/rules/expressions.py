@@ -14,14 +14,13 @@ that explains why a plan item was chosen.
 
 from __future__ import annotations
 
-from contextvars import ContextVar
-
 import contextvars
 import datetime
 import inspect
 import types
 import typing
 from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 

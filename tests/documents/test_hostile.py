@@ -25,7 +25,7 @@ from pypdf import PdfReader
 import careplan.documents.pdf as render_module
 from careplan._resources import templates_dir
 from careplan.cli import cli
-from careplan.documents.care_plan import HEADER_NAME_LIMIT
+from careplan.documents.page import HEADER_NAME_LIMIT
 from careplan.errors import InputError
 from careplan.intake import Intake, parse_intake
 from careplan.pipeline import Rendered, write_plan_pdf

@@ -30,8 +30,9 @@ from pypdf import PdfReader
 from careplan._resources import templates_dir
 from careplan.cli import cli
 from careplan.cli.options import NO_PRACTICE_NOTICE
-from careplan.documents.care_plan import HEADER_NAME_LIMIT, DocumentContext
+from careplan.documents.care_plan import DocumentContext
 from careplan.documents.fonts import fonts_css
+from careplan.documents.page import HEADER_NAME_LIMIT
 from careplan.documents.pdf import RenderError
 from careplan.intake import Intake, extract_intake, load_intake, parse_intake
 from careplan.locales import Formatter

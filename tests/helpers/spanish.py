@@ -49,7 +49,8 @@ def main(paths: list[str]) -> int:
 
     bad = 0
     for path in paths:
-        data = yaml.safe_load(open(path, encoding="utf-8"))
+        with open(path, encoding="utf-8") as handle:
+            data = yaml.safe_load(handle)
         for key, item in (data.get("texts") or {}).items():
             text = item.get("text") or ""
             found = too_hard(text) if text else None

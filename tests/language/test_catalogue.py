@@ -60,7 +60,8 @@ def test_a_changed_english_text_makes_its_translation_stale(tmp_path: Path) -> N
     folder = _folder(tmp_path)
     _fill(folder / "translations/es/feeding.yaml", "a.title", "Ofrezca el pecho seguido")
     catalogue, _ = load(folder, "es", "lib")
-    assert catalogue.lookup("a.title", "Offer the breast often").text == "Ofrezca el pecho seguido"
+    found = catalogue.lookup("a.title", "Offer the breast often")
+    assert found is not None and found.text == "Ofrezca el pecho seguido"
     changed = {**ENGLISH, "feeding": {**ENGLISH["feeding"], "a.title": "Offer the breast very often"}}
     assert catalogue.lookup("a.title", "Offer the breast very often") is None
     assert ("feeding", "a.title") in audit(changed, catalogue).stale
@@ -75,7 +76,8 @@ def test_a_changed_english_text_makes_its_translation_stale(tmp_path: Path) -> N
     _fill(folder / "translations/es/feeding.yaml", "a.title", "Ofrezca el pecho muy seguido",
           english_hash("Offer the breast very often"))
     fresh, _ = load(folder, "es", "lib")
-    assert fresh.lookup("a.title", "Offer the breast very often").text == "Ofrezca el pecho muy seguido"
+    translated = fresh.lookup("a.title", "Offer the breast very often")
+    assert translated is not None and translated.text == "Ofrezca el pecho muy seguido"
 
 
 def test_keys_no_longer_in_english_are_unused_and_dropped_on_refresh(tmp_path: Path) -> None:

@@ -101,7 +101,10 @@ def english_in(nodes: list[str]) -> list[str]:
 
 
 def _names(plan: Plan) -> list[str]:
-    return [plan.parent_name, *plan.baby_names, *(b.name for b in plan.babies)]
+    """What the people wrote themselves, printed as typed: names, the consultant's assessment, the family's goal in
+    their own words. careplan does not translate them; everything else must be Spanish."""
+    typed = [plan.assessment, plan.goal_in_own_words]
+    return [plan.parent_name, *plan.baby_names, *(b.name for b in plan.babies), *(t for t in typed if t)]
 
 
 def _spanish_plan(example: Path, library: Library) -> Plan:

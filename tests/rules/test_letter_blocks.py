@@ -226,7 +226,7 @@ def test_the_loader_refuses_a_bad_letter(tmp_path: Path, changes: list[tuple[str
 def test_an_example_plan_fills_the_requests() -> None:
     intake = load_intake(EXAMPLE_04)
     baby = intake.babies[0].name
-    plan = build_plan(intake, load_library())
+    plan = build_plan(intake, load_library(), language="en")  # letters are English; the parent text too here
     letters = [item for item in plan.items() if item.letter is not None]
     assert len(letters) >= 2
     assert {item.kind for item in letters} <= {"urgent", "referral"}

@@ -346,7 +346,8 @@ def _with_short_names(intake: Intake) -> Intake:
 
 def _example_plans() -> Iterator[tuple[str, Plan]]:
     for path in EXAMPLES:
-        yield path.stem[:2], build_plan(_with_short_names(load_intake(path)), LIBRARY)
+        # In English: the Spanish family's plan is measured in Spanish (tests/language/test_spanish.py).
+        yield path.stem[:2], build_plan(_with_short_names(load_intake(path)), LIBRARY, language="en")
     # Branches of the computed parts that no example reaches: an older baby, a one-year-old, an emergency setting.
     yield "older", build_plan(make_intake(**{"babies.0.birth_date": "2025-09-01"}), LIBRARY)
     yield "toddler", build_plan(make_intake(**{"babies.0.birth_date": "2025-02-01"}), LIBRARY)
