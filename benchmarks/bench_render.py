@@ -10,6 +10,8 @@ In one run, on every example intake:
   progress  for the follow-up example with the most visits: the growth block, the progress charts (SVG and
             tables) and the progress document (`careplan progress`), each as a ratio of its care plan's render
   imports   a new Python process that only imports WeasyPrint: the part of a cold command no cache can remove
+  language  every example's plan built and rendered in Spanish against the same in English (the translations'
+            lookups, hashes and the check that every text is there), and a plan that falls back to English
 Times are medians of N runs per example, summed over the examples; the ratios are what to watch (goals:
 careplan / floor <= 1.10, command / careplan <= 1.6). Each example's line gives the plan's pages, pages before the
 references, words and careplan's in-process milliseconds (sorted by words), then a straight-line fit of time
@@ -82,6 +84,31 @@ def progress_costs(library, practice, repeat: int, out: Path) -> None:  # type: 
         print(f"  {name:24} {took * 1000:8.1f} ms   ratio to the care plan {took / whole:.3f}")
 
 
+def language_costs(library, practice, repeat: int, out: Path) -> None:  # type: ignore[no-untyped-def]
+    """What a plan in Spanish costs against the same plan in English, in one run, over every example."""
+    intakes = [load_intake(path) for path in EXAMPLES]
+    for intake in intakes:  # warm: the catalogues are read once per process
+        build_plan(intake, library, language="es")
+    timings = {
+        "build, English": sum(median_time(lambda i=i: build_plan(i, library, language="en"), repeat * 4)
+                              for i in intakes),
+        "build, Spanish": sum(median_time(lambda i=i: build_plan(i, library, language="es"), repeat * 4)
+                              for i in intakes),
+        "build, zh (English + note)": sum(median_time(lambda i=i: build_plan(i, library, language="zh"), repeat * 4)
+                                          for i in intakes),
+        "render, English": sum(median_time(lambda i=i: write_plan_pdf(i, out / "en.pdf", library=library,
+                                                                      practice=practice, language="en"), repeat)
+                               for i in intakes),
+        "render, Spanish": sum(median_time(lambda i=i: write_plan_pdf(i, out / "es.pdf", library=library,
+                                                                      practice=practice, language="es"), repeat)
+                               for i in intakes),
+    }
+    print(f"language: {len(intakes)} examples")
+    for name, took in timings.items():
+        base = timings["render, English" if name.startswith("render") else "build, English"]
+        print(f"  {name:28} {took / len(intakes) * 1000:8.1f} ms per plan   ratio to English {took / base:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
@@ -145,6 +172,8 @@ def main() -> None:
     print(f"imports/careplan = {share:.3f} (the part of a cold command no cache removes)")
     with tempfile.TemporaryDirectory() as folder:
         progress_costs(library, practice, args.repeat, Path(folder))
+    with tempfile.TemporaryDirectory() as folder:
+        language_costs(library, practice, args.repeat, Path(folder))
 
 
 if __name__ == "__main__":

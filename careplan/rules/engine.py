@@ -164,25 +164,32 @@ class _Build:
     def fill(self, entry: Entry, part: str, values: dict[str, Any]) -> str | None:
         texts: dict[str, str] | None = getattr(entry, part)
         text = self.local(f"{entry.id}.{part}", None if texts is None else texts["en"])
-        return None if text is None else _FORMAT.vformat(text, (), self.worded(entry, values))
+        if text is None:
+            return None
+        filled = _FORMAT.vformat(text, (), self.worded(entry, values))
+        if entry.words and values.get(_GROUPED):  # a word's "each baby" that starts a sentence
+            filled = _capitalised(filled, phrases(self.language)("plan.each_baby"))
+        return filled
 
-    def worded(self, entry: Entry, values: dict[str, Any]) -> dict[str, Any]:
-        """``values`` with each of the entry's word params (``words:``) given its text in the plan's language: a
-        key becomes its text, a list of keys their texts (sentences one after another, phrases as a list)."""
+    def worded(self, entry: Entry, values: dict[str, Any], english: bool = False) -> dict[str, Any]:
+        """``values`` with each of the entry's word params (``words:``) given its text in the plan's language (in
+        English with ``english``, for the doctors' letter): a key becomes its text, a list of keys their texts
+        (sentences one after another, phrases as a list)."""
         if not entry.words:
             return values
         out = dict(values)
         if values.get(_GROUPED):  # one item for twins: a word naming "the" baby names each of them
-            values = values | {"baby_name": phrases(self.language)("plan.each_baby")}
+            values = values | {"baby_name": EACH_BABY if english else phrases(self.language)("plan.each_baby")}
         for param, choices in entry.words.items():
             chosen = values.get(param)
             keys = [chosen] if isinstance(chosen, str) else list(chosen or [])
             texts = []
             for key in keys:
                 if key in choices:
-                    english = choices[key]["en"]
-                    local = self.local(f"{entry.id}.words.{param}.{key}", english) or english
-                    texts.append(_FORMAT.vformat(local, (), values))
+                    text = choices[key]["en"]
+                    if not english:
+                        text = self.local(f"{entry.id}.words.{param}.{key}", text) or text
+                    texts.append(_FORMAT.vformat(text, (), values))
             sentences = all(t.rstrip().endswith((".", "!", "?")) for t in texts)
             out[param] = " ".join(texts) if sentences else words(texts)
         return out
@@ -285,7 +292,7 @@ class _Build:
                         rules=entry.rules,
                         babies=[b.name for b in babies],
                         trace=[t for f in group for t in f.traces] if len(babies) > 1 else firing.traces,
-                        letter=_letter(entry.letter, filled),
+                        letter=_letter(entry.letter, self.worded(entry, filled, english=True)),
                     )
                 )
         return items
@@ -391,5 +398,10 @@ def _renamed(text: str, names: list[str], stand_in: str) -> str:
     starts."""
     for name in names:
         text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", stand_in, text)
+    return _capitalised(text, stand_in)
+
+
+def _capitalised(text: str, stand_in: str) -> str:
+    """``text`` with ``stand_in`` capitalised where a sentence starts."""
     starts = re.compile(rf"(^|[.!?]\s+){re.escape(stand_in)}")
     return starts.sub(lambda m: m.group(1) + stand_in[:1].upper() + stand_in[1:], text)

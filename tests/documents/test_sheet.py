@@ -111,7 +111,8 @@ class _Sheets:
             practice = load_practice(practice_file)
             output = self.folder / f"{stem}-{locale}.pdf"
             with capture_render_warnings() as records:
-                rendered = write_plan_pdf(load_intake(BY_ID[stem]), output, library=self.library, practice=practice)
+                rendered = write_plan_pdf(load_intake(BY_ID[stem]), output, library=self.library, practice=practice,
+                                          language="en")  # the English sheet (Spanish: tests/language)
             assert_no_warnings(list(records), rendered.warnings)
             self.done[case] = Sheet(rendered, practice, PdfReader(str(output)))
         return self.done[case]

@@ -171,3 +171,51 @@ INFORMAL = re.compile(r"\b(tú|tu bebé|tus|contigo|puedes|tienes|debes|quieres|
 def test_the_parent_is_usted_throughout() -> None:
     informal = [(key, text) for key, text in _spanish_texts() if INFORMAL.search(text)]
     assert informal == []
+
+
+# --- The Spanish PDFs ------------------------------------------------------------------------------------------
+
+SHEET_PAGES = 2
+MAX_PAGES_BEFORE_REFERENCES = 6
+MAX_PROGRESS_PAGES = 2
+
+
+@pytest.fixture(scope="module")
+def spanish_pdfs(tmp_path_factory: pytest.TempPathFactory, library: Library) -> dict[str, tuple[Plan, Path]]:
+    from careplan.pipeline import write_plan_pdf
+    from tests.helpers.pdf import assert_no_warnings, capture_render_warnings
+
+    folder = tmp_path_factory.mktemp("spanish")
+    out = {}
+    for example in EXAMPLES:
+        pdf = folder / f"{example.stem}.pdf"
+        with capture_render_warnings() as records:
+            rendered = write_plan_pdf(load_intake(example), pdf, library=library, practice=Practice(), language="es")
+        assert_no_warnings(list(records), rendered.warnings)
+        out[example.stem] = (rendered.plan, pdf)
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("example", EXAMPLES, ids=[e.stem[:2] for e in EXAMPLES])
+def test_every_example_prints_in_spanish(example: Path, spanish_pdfs: dict[str, tuple[Plan, Path]]) -> None:
+    from tests.helpers.pdf import body_fill, language, lines, page_texts
+
+    plan, pdf = spanish_pdfs[example.stem]
+    assert language(pdf) == "es"
+    found = lines(pdf)
+    say = phrases.words("es")
+    details = next(page for page, line in found if line == say("details.plan_in_detail"))
+    assert details == SHEET_PAGES, "the sheet is pages 1-2; the details start on page 3"
+    references = next(page for page, line in found if line == say("details.references"))
+    progress = 0
+    if any(line == say("details.your_progress") for _, line in found):
+        start = next(page for page, line in found if line == say("details.your_progress"))
+        progress = min(MAX_PROGRESS_PAGES, references - start)
+    assert references - progress <= MAX_PAGES_BEFORE_REFERENCES
+    texts = page_texts(pdf)
+    for index in range(len(texts) - 1):
+        assert body_fill(pdf, index) >= 1 / 3, f"page {index + 1} is less than a third full"
+    assert f"Página 1 de {len(texts)}" in texts[0]
+    before = [line for page, line in found if page < references]
+    assert english_in(text_nodes("<p>" + "</p><p>".join(before) + "</p>", _names(plan))) == []
