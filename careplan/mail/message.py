@@ -37,8 +37,11 @@ def sender_name(practice: Practice) -> str:
     return _one_line(name)
 
 
-def subject_for(practice: Practice) -> str:
-    return f"Your care plan from {sender_name(practice)}"
+def subject_for(practice: Practice, language: str = "en") -> str:
+    """The subject line: who it is from, in the plan's language; never a health detail."""
+    from careplan.language.phrases import words
+
+    return words(language)("email.subject", sender=sender_name(practice))
 
 
 def _phrases(language: str) -> Callable[..., str]:
@@ -81,7 +84,7 @@ def build_message(
     return compose_message(
         practice,
         recipient=recipient,
-        subject=subject_for(practice),
+        subject=subject_for(practice, language),
         text=text,
         html=html,
         pdf=pdf,

@@ -128,7 +128,9 @@ class _Examples:
 
     def __getitem__(self, stem: str) -> PDF:
         if stem not in self.done:
-            self.done[stem] = render(load_intake(BY_ID[stem]), self.folder / f"{stem}.pdf", self.library)
+            # In English: these tests read the English plan (the Spanish family's Spanish plan: tests/language).
+            self.done[stem] = render(load_intake(BY_ID[stem]), self.folder / f"{stem}.pdf", self.library,
+                                     language="en")
         return self.done[stem]
 
 
@@ -290,24 +292,20 @@ def test_document_metadata(examples: _Examples, stem: str) -> None:
 
 @pytest.mark.parametrize("stem", EXAMPLE_IDS)
 def test_document_language_is_the_language_the_plan_is_written_in(
-    examples: _Examples, library: Library, stem: str
+    library: Library, stem: str, tmp_path: Path
 ) -> None:
-    """/Lang tells screen readers how to pronounce the text. The templates are English and the library falls
-    back to English when it has no text in the parent's preferred language, so /Lang must say so, and the
-    cover must tell the family."""
-    pdf = examples[stem]
+    """/Lang tells screen readers how to pronounce the text: the language the plan is written in, which is the
+    family's when careplan has the whole plan in it (Spanish), else English with the note on the cover."""
+    pdf = render(load_intake(BY_ID[stem]), tmp_path / f"{stem}.pdf", library)
     requested = pdf.intake.parent.preferred_language
-    written = {lang for rule in library.rules.values() for lang in rule.entry.text}
-    written_in = next((lang for lang in (requested, requested.split("-")[0]) if lang in written), "en")
-    assert language(pdf.reader) == written_in, (
-        f"/Lang is {language(pdf.reader)!r} but the plan text is in {written_in!r} (preferred {requested!r})"
-    )
-    note = "This plan is written in English"
+    plan = pdf.plan
+    assert language(pdf.reader) == plan.language
+    assert plan.language == ("es" if requested.split("-")[0] == "es" else "en")
     cover = norm(pdf.reader.pages[0].extract_text())
-    if written_in != requested:
-        assert note in cover and f"({requested})" in cover
+    if plan.language != requested.split("-")[0]:
+        assert plan.language_note is not None and norm(plan.language_note.english) in cover
     else:
-        assert note not in cover
+        assert plan.language_note is None and "This plan is in English" not in cover
 
 
 @pytest.mark.parametrize("stem", EXAMPLE_IDS)
@@ -390,7 +388,7 @@ def test_extract_then_render_again_gives_the_same_pdf(
     result = CliRunner().invoke(cli, ["extract", str(original.path), "-o", str(extracted)])
     assert result.exit_code == 0, result.output
     assert (extracted.stat().st_mode & 0o777) == 0o600
-    again = render(load_intake(extracted), tmp_path / "again.pdf", library)
+    again = render(load_intake(extracted), tmp_path / "again.pdf", library, language=original.plan.language)
     assert_no_warnings(again.records, again.result.warnings)
     assert again.intake == original.intake
     assert again.data == original.data, "extract -> render again did not give a byte-identical PDF"
@@ -398,7 +396,7 @@ def test_extract_then_render_again_gives_the_same_pdf(
 
 def test_same_inputs_twice_give_identical_bytes(examples: _Examples, library: Library, tmp_path: Path) -> None:
     first = examples[URGENT_EXAMPLE]
-    second = render(first.intake, tmp_path / "second.pdf", library)
+    second = render(first.intake, tmp_path / "second.pdf", library, language=first.plan.language)
     assert second.data == first.data
 
 

@@ -169,3 +169,54 @@ def test_a_practice_with_reviewed_only_renders_english_through_the_pipeline(tmp_
     assert rendered.plan.language == "en"
     assert pdf_language((tmp_path / "plan.pdf").read_bytes()) == "en"
     assert re.search(r'<p lang="es" dir="auto">[^<]+</p>', rendered.html)
+
+
+def test_the_email_subject_follows_the_plan_and_names_no_health_detail() -> None:
+    from careplan.mail.message import subject_for
+
+    practice = Practice(name="Riverside Lactation Care")
+    assert subject_for(practice) == "Your care plan from Riverside Lactation Care"
+    assert subject_for(practice, "es") == "Su plan de cuidado de Riverside Lactation Care"
+    _, html = render_bodies(practice, encrypted=True, language="es")
+    assert '<html lang="es">' in html
+
+
+def test_library_check_lists_missing_and_stale_texts_per_language(tmp_path: Path) -> None:
+    """A practice folder with its own entry, translated, then its English changed: check says stale, with the hash
+    to set; an entry with no translation is missing; a translation with the wrong placeholders fails the check."""
+    import subprocess
+    import sys
+
+    from careplan.language.catalogue import english_hash
+
+    careplan = str(Path(sys.executable).with_name("careplan"))
+    folder = tmp_path / "practice-library"
+    (folder / "translations/es").mkdir(parents=True)
+    entry = {"id": "practice-tea", "kind": "strategy", "section": "wellbeing", "title": {"en": "Warm drinks"},
+             "text": {"en": "A warm drink while you feed can help you relax."}, "clinician_note": "Comfort only.",
+             "sources": ["LLL-RL"], "when": {"all": {"always": "true"}}}
+    (folder / "extra.yaml").write_text(yaml.safe_dump({"entries": [entry]}), encoding="utf-8")
+    texts: dict[str, dict[str, str]] = {
+        "practice-tea.title": {"from": english_hash("Warm drinks"), "text": "Bebidas calientes"},
+        "practice-tea.text": {"from": english_hash("An older English text."), "text": "Una bebida caliente."}}
+    translations = {"language": "es", "status": "draft", "texts": texts}
+    (folder / "translations/es/extra.yaml").write_text(yaml.safe_dump(translations, allow_unicode=True),
+                                                      encoding="utf-8")
+    run = subprocess.run([careplan, "library", "check", str(folder), "--plan-type", "relactation"],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    expected = english_hash("A warm drink while you feed can help you relax.")
+    stale = "es: stale: extra.yaml: practice-tea.text: the English changed; translate it again and set from: "
+    assert stale + expected in run.stdout
+    assert "relactation library: es:" in run.stdout and "incomplete: plans stay in English" in run.stdout
+    assert "Traceback" not in run.stderr
+
+    texts["practice-tea.text"] = {"from": expected, "text": "Una bebida {caliente}."}
+    (folder / "translations/es/extra.yaml").write_text(yaml.safe_dump(translations, allow_unicode=True),
+                                                      encoding="utf-8")
+    run = subprocess.run([careplan, "library", "check", str(folder), "--plan-type", "relactation"],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1
+    assert "translations/es/extra.yaml: texts: practice-tea.text: needs the placeholders of its English (none)" \
+        in run.stderr
+    assert "Traceback" not in run.stderr

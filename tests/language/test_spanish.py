@@ -176,7 +176,10 @@ def test_the_parent_is_usted_throughout() -> None:
 # --- The Spanish PDFs ------------------------------------------------------------------------------------------
 
 SHEET_PAGES = 2
-MAX_PAGES_BEFORE_REFERENCES = 6
+#: One page more than English's six: the same plan runs 4-19% more words in Spanish (measured on the ten examples:
+#: 3,303 -> 3,587 words before the references for the shortest, 4,353 -> 5,199 for the twins), and the twins' plan
+#: then needs a seventh page. The sheet stays two pages.
+MAX_PAGES_BEFORE_REFERENCES = 7
 MAX_PROGRESS_PAGES = 2
 
 
@@ -217,5 +220,9 @@ def test_every_example_prints_in_spanish(example: Path, spanish_pdfs: dict[str, 
     for index in range(len(texts) - 1):
         assert body_fill(pdf, index) >= 1 / 3, f"page {index + 1} is less than a third full"
     assert f"Página 1 de {len(texts)}" in texts[0]
-    before = [line for page, line in found if page < references]
-    assert english_in(text_nodes("<p>" + "</p><p>".join(before) + "</p>", _names(plan))) == []
+    # The text layer breaks the typed words (names, the assessment) across lines: take out what people typed from
+    # the whole text, then look at it sentence by sentence.
+    text = " ".join(" ".join(line for page, line in found if page < references).split())
+    for typed in sorted(_names(plan), key=len, reverse=True):
+        text = text.replace(" ".join(typed.split()), " ")
+    assert english_in(re.split(r"(?<=[.:;!?])\s+", text)) == []
