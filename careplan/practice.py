@@ -361,6 +361,13 @@ disclaimer = "This plan supports, and does not replace, care from your baby's do
 # setting = "clinic"
 # jurisdiction = "US"
 
+# Plans in the family's language: careplan uses a translation only when it has the whole plan in that language.
+# reviewed_only = true waits, too, until a clinician fluent in the language has marked its files reviewed (until
+# then the plan is in English with a note in the family's language). `careplan library check` lists each
+# language's state.
+# [languages]
+# reviewed_only = true
+
 [colours]
 # Six-digit hex colours.
 primary = "#1d5c73"   # headings and the header line
