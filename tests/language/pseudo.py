@@ -52,10 +52,11 @@ def pseudo_phrases(tmp: Path, language: str, monkeypatch: pytest.MonkeyPatch,
     shutil.copytree(phrases.FOLDER, folder, ignore=shutil.ignore_patterns("translations"))
     english = phrases.english()
     fill(folder, language, english, vocabulary)
-    caches = (phrases.english, phrases._flat, phrases.catalogue, phrases.words)
+    caches = (phrases.english, phrases._flat, phrases.catalogue, phrases.words, phrases._all)
     for cached in caches:
         cached.cache_clear()
     monkeypatch.setattr(phrases, "FOLDER", folder)
+    monkeypatch.setenv("CAREPLAN_CACHE", "off")  # the copy is read, not a cached catalogue
     try:
         yield folder
     finally:

@@ -134,3 +134,21 @@ def test_rendered_files_read_back_as_written(tmp_path: Path) -> None:
     assert problems == [] and parsed is not None
     assert parsed.texts["k.text"].source == english_hash('Line one "quoted"\nLine two')
     assert "#   Line two" in text
+
+
+def test_the_phrase_cache_is_keyed_by_every_phrase_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """careplan keeps the parsed phrases in its cache folder: any change to a phrase file or a translation is a
+    new entry, so a stale catalogue is never read as current."""
+    import shutil
+
+    from careplan.language import phrases
+
+    folder = tmp_path / "phrases"
+    shutil.copytree(phrases.FOLDER, folder)
+    monkeypatch.setattr(phrases, "FOLDER", folder)
+    first = phrases._cache_key()
+    translation = folder / "translations/es/sheet.yaml"
+    translation.write_text(translation.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    second = phrases._cache_key()
+    (folder / "units.yaml").write_text("range: '{low} - {high}'\n", encoding="utf-8")
+    assert len({first, second, phrases._cache_key()}) == 3
