@@ -340,9 +340,9 @@ class Formatter:
 
     def join(self, items: list[str]) -> str:
         """``a, b and c`` in the plan's language (Babel's list patterns: ``a, b y c`` in Spanish)."""
-        from babel.lists import format_list
+        from careplan.language.lists import join_words
 
-        return format_list(list(items), locale=self.babel) if items else ""
+        return join_words(list(items), self.babel)
 
     def filters(self) -> dict[str, Callable[..., str]]:
         """The formatter's methods by name, for a Jinja environment's filters."""

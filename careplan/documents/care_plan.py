@@ -234,6 +234,8 @@ class DocumentContext:
     @staticmethod
     def age_text(days: int, weeks: float, months: float, *, language: str = "en") -> str:
         say = words(language)
+        if days == 1:
+            return say("document.age_one_day")
         if days < 14:
             return say("document.age_days", days=days)
         if days < 91:

@@ -194,13 +194,10 @@ def words(items: list[str] | tuple[str, ...]) -> str:
 
 
 def join_list(names: list[str], language: str) -> str:
-    """``names`` joined as a sentence in ``language`` ("a, b and c"), by Babel's list pattern."""
-    from babel.lists import format_list
+    """``names`` joined as a sentence in ``language`` ("a, b and c"; Spanish "a, b y c", "Mia e Isabel")."""
+    from careplan.language.lists import join_words
 
-    try:
-        return str(format_list(names, locale=language.replace("-", "_")))
-    except (ValueError, LookupError):
-        return str(format_list(names, locale=language.split("-")[0]))
+    return join_words(names, language)
 
 
 class _Context(rule_engine.Context):  # type: ignore[misc]
