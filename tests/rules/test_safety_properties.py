@@ -354,10 +354,15 @@ def expected_guards(intake: Intake, baby: Baby) -> set[str]:
     gain: float | None = None
     if baby.current_weight_g is not None and baby.weighed_on is not None:
         weighed = baby.weighed_on
-        apart = [w for w in baby.earlier_weights if (weighed - w.date).days >= 5]
+        number = next(i for i, b in enumerate(intake.babies, start=1) if b is baby)
+        # Earlier weighings: the baby's earlier weights and the weights recorded at follow-ups (issue 14).
+        weighings = [(w.date, w.grams) for w in baby.earlier_weights]
+        weighings += [(p.date, p.baby_weight_g) for p in intake.progress
+                      if p.baby == number and p.baby_weight_g is not None]
+        apart = [w for w in weighings if (weighed - w[0]).days >= 5]
         if apart:
-            ref = max(apart, key=lambda w: w.date)
-            gain = (baby.current_weight_g - ref.grams) / (weighed - ref.date).days
+            ref_date, ref_grams = max(apart, key=lambda w: w[0])
+            gain = (baby.current_weight_g - ref_grams) / (weighed - ref_date).days
         elif baby.birth_weight_g is not None and (weighed - baby.birth_date).days >= 14:
             gain = (baby.current_weight_g - baby.birth_weight_g) / (weighed - baby.birth_date).days
     if gain is None:
