@@ -103,9 +103,6 @@ class Words:
             text = found.text if found is not None else english_text
         return text.format(**values) if values else text
 
-    def has(self, key: str) -> bool:
-        return key in _flat()
-
 
 @cache
 def words(language: str) -> Words:
