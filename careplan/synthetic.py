@@ -1,8 +1,10 @@
-"""Synthetic relactation intakes: realistic, varied, seeded, always valid. For tests, benchmarks and demos.
+"""Synthetic intakes: realistic, varied, seeded, always valid. For tests, benchmarks and demos.
 
 :func:`synthetic_intake` builds intake ``index`` of a seeded series as a plain dict (the JSON an intake file holds);
 the same seed and index always give the same intake, whatever the count, so the first 200 of 2,000 are the 200.
 :func:`write_synthetic` writes a folder of them, optionally with broken files (:data:`INVALID_KINDS`) for tests.
+Relactation intakes are the default; ``plan_type="low-supply"`` gives low-milk-supply intakes (schema 1.1, with a
+``low_supply`` block: :mod:`careplan.synthetic_low_supply`), a series of their own for the same seed.
 
 The people are invented: names are drawn from pools per language, e-mail addresses are on example.org, phone
 numbers are in fictional ranges. The variety follows what a lactation practice sees: mostly one baby of a few
@@ -172,7 +174,7 @@ _TOPICS = ("herbs", "prescription_medicine", "power_pumping", "bodywork", "co_ba
 _EMAIL_DOMAINS = ("example.org", "example.com", "example.net")
 
 
-class _Draw:
+class Draw:
     """Seeded choices with the few shapes the generator needs."""
 
     def __init__(self, seed: str) -> None:
@@ -208,11 +210,11 @@ class _Draw:
         return unknown if self.chance(p_unknown) else value
 
 
-def _ymd(day: date) -> str:
+def ymd(day: date) -> str:
     return day.isoformat()
 
 
-def _baby_age_days(draw: _Draw) -> int:
+def _baby_age_days(draw: Draw) -> int:
     band = draw.pick(
         [(1, 13), (14, 42), (43, 91), (92, 182), (183, 365), (366, 730)], weights=[14, 26, 26, 20, 11, 3]
     )
@@ -223,18 +225,18 @@ def _baby_age_days(draw: _Draw) -> int:
 MOST_GAIN = 90
 
 
-def _birth_weight(draw: _Draw, gestation: float | None) -> int:
+def _birth_weight(draw: Draw, gestation: float | None) -> int:
     weeks = 39.0 if gestation is None else gestation
     mean = 3400 - max(0.0, 40 - weeks) * 230
     return max(700, min(5200, int(draw.rng.gauss(mean, 380))))
 
 
-def _baby(draw: _Draw, consult: date, birth: date, age_days: int, gestation: float | None, name: str,
+def _baby(draw: Draw, consult: date, birth: date, age_days: int, gestation: float | None, name: str,
           multiple: bool) -> dict[str, Any]:
     birth_weight = _birth_weight(draw, gestation) - (250 if multiple else 0)
     baby: dict[str, Any] = {
         "name": name,
-        "birth_date": _ymd(birth),
+        "birth_date": ymd(birth),
         "sex": draw.pick(["female", "male", "unknown"], weights=[46, 46, 8]),
         "gestational_age_weeks": gestation,
         "birth_weight_g": draw.known(max(600, birth_weight), 0.06),
@@ -250,13 +252,13 @@ def _baby(draw: _Draw, consult: date, birth: date, age_days: int, gestation: flo
             gain_per_day = min(MOST_GAIN, draw.rng.gauss(28 if weighed_days < 100 else 15, 8))
             change = (weighed_days - 10) * gain_per_day / birth_weight
         baby["current_weight_g"] = max(400, min(25000, int(birth_weight * (1 + change))))
-        baby["weighed_on"] = _ymd(weighed_on)
+        baby["weighed_on"] = ymd(weighed_on)
         checks = []
         for _ in range(draw.between(0, 3) if weighed_days > 10 else 0):
             day = draw.between(1, weighed_days)
             checks.append((day, int(birth_weight * (1 + change * day / max(1, weighed_days)))))
         baby["earlier_weights"] = [
-            {"date": _ymd(birth + timedelta(days=day)), "grams": max(400, grams)} for day, grams in sorted(set(checks))
+            {"date": ymd(birth + timedelta(days=day)), "grams": max(400, grams)} for day, grams in sorted(set(checks))
         ]
     milk = draw.weighted_some(
         ["formula", "expressed_breast_milk", "donor_milk", "direct_breastfeeding", "solids", "other"],
@@ -291,13 +293,32 @@ def _baby(draw: _Draw, consult: date, birth: date, age_days: int, gestation: flo
     return baby
 
 
-def synthetic_intake(index: int, seed: int = 0) -> dict[str, Any]:
+#: The plan types the generator knows.
+PLAN_TYPES = ("relactation", "low-supply")
+
+
+def synthetic_intake(index: int, seed: int = 0, plan_type: str = "relactation") -> dict[str, Any]:
     """Intake number ``index`` of the series ``seed``: a dict ready for ``json.dumps``, always a valid intake.
+
+    ``plan_type`` is ``"relactation"`` (the default) or ``"low-supply"``; each plan type is its own series, so the
+    relactation intakes of a seed are the same whether or not low-supply ones are asked for.
+    """
+    if plan_type == "relactation":
+        return _shared_intake(index, seed, "careplan-synthetic")
+    if plan_type == "low-supply":
+        from careplan.synthetic_low_supply import low_supply_intake
+
+        return low_supply_intake(_shared_intake(index, seed, "careplan-synthetic-low-supply"), index, seed)
+    raise ValueError(f"no synthetic intakes for plan type {plan_type!r} (there are: {', '.join(PLAN_TYPES)})")
+
+
+def _shared_intake(index: int, seed: int, stream: str) -> dict[str, Any]:
+    """The relactation intake of the draw stream ``stream`` (the low-supply generator starts from one).
 
     Long on purpose: the random draws happen in one fixed order, which is what makes a seed give the same
     intakes every time.
     """
-    draw = _Draw(f"careplan-synthetic:{seed}:{index}")
+    draw = Draw(f"{stream}:{seed}:{index}")
     consult = FIRST_CONSULT + timedelta(days=draw.between(0, CONSULT_DAYS))
     people = draw.pick(_PEOPLE, _PEOPLE_WEIGHTS)
     language, given_names, family_names, family_first = people
@@ -348,7 +369,7 @@ def synthetic_intake(index: int, seed: int = 0) -> dict[str, Any]:
     if how_old == "years":
         parent["age_years"] = years
     elif how_old == "dob":
-        parent["date_of_birth"] = _ymd(consult - timedelta(days=years * 365 + draw.between(0, 360)))
+        parent["date_of_birth"] = ymd(consult - timedelta(days=years * 365 + draw.between(0, 360)))
     if draw.chance(0.7):
         parent["email"] = f"parent{seed}.{index}@{draw.pick(_EMAIL_DOMAINS)}"
     if draw.chance(0.6):
@@ -364,7 +385,7 @@ def synthetic_intake(index: int, seed: int = 0) -> dict[str, Any]:
         if breastfed == "yes":
             most_weeks = max(0.2, age_days / 7.0)
             lactation["duration_weeks"] = draw.known(round(draw.rng.uniform(0.1, most_weeks), 1), 0.15)
-            lactation["last_milk_removal"] = draw.known(_ymd(birth + timedelta(days=draw.between(0, age_days))), 0.2)
+            lactation["last_milk_removal"] = draw.known(ymd(birth + timedelta(days=draw.between(0, age_days))), 0.2)
             lactation["full_supply_before"] = draw.pick(["yes", "no", "unknown"], [4, 4, 2])
             lactation["stop_reasons"] = draw.some(_STOP_REASONS, 3, p_none=0.1)
         else:
@@ -430,7 +451,7 @@ def synthetic_intake(index: int, seed: int = 0) -> dict[str, Any]:
         "bed_hazards": draw.some(_BED_HAZARDS, 2, p_none=0.8),
     }
     if returning == "yes" and draw.chance(0.7):
-        situation["return_to_work_date"] = _ymd(consult + timedelta(days=draw.between(7, 120)))
+        situation["return_to_work_date"] = ymd(consult + timedelta(days=draw.between(7, 120)))
 
     herbs_interest = draw.pick(["yes", "no", "unsure"], [3, 4, 3])
     own_words_pool = _OWN_WORDS_OTHER.get(prefers.split("-")[0], _OWN_WORDS_EN)
@@ -449,18 +470,18 @@ def synthetic_intake(index: int, seed: int = 0) -> dict[str, Any]:
     consent = {
         "email_plan": emails,
         "unencrypted_email_accepted": emails and draw.chance(0.6),
-        "recorded_on": _ymd(consult) if emails else None,
+        "recorded_on": ymd(consult) if emails else None,
     }
     follow_up = draw.chance(0.25) and age_days >= 10
     consult_part: dict[str, Any] = {
-        "date": _ymd(consult),
+        "date": ymd(consult),
         "visit": "follow_up" if follow_up else "first",
         "setting": draw.pick(["clinic", "virtual", "home", "emergency"], [45, 30, 20, 5]),
         "jurisdiction": draw.pick(["US", "CA", "UK", "EU", "AU", "NZ", "other", "unknown"],
                                   [40, 10, 15, 12, 8, 4, 6, 5]),
     }
     if draw.chance(0.5):
-        consult_part["next_visit"] = _ymd(consult + timedelta(days=draw.between(3, 21)))
+        consult_part["next_visit"] = ymd(consult + timedelta(days=draw.between(3, 21)))
     progress = []
     if follow_up:
         for _ in range(draw.between(1, 3)):
@@ -480,7 +501,7 @@ def synthetic_intake(index: int, seed: int = 0) -> dict[str, Any]:
                 entry["baby_weight_g"] = kid["current_weight_g"]
                 entry["weighed_at"] = draw.pick(["this_visit", "doctor", "clinic", "pharmacy", "home_scale"])
                 entry["weighed_how"] = draw.pick(["naked", "clean_diaper", "clothed", "unknown"])
-            progress.append({"date": _ymd(on), **entry})
+            progress.append({"date": ymd(on), **entry})
         progress.sort(key=lambda entry: str(entry["date"]))
     return {
         "schema_version": "1.0",
@@ -497,10 +518,12 @@ def synthetic_intake(index: int, seed: int = 0) -> dict[str, Any]:
     }
 
 
-def synthetic_intakes(count: int, seed: int = 0, start: int = 0) -> Iterator[dict[str, Any]]:
-    """``count`` intakes of the series ``seed``, from number ``start``."""
+def synthetic_intakes(
+    count: int, seed: int = 0, start: int = 0, plan_type: str = "relactation"
+) -> Iterator[dict[str, Any]]:
+    """``count`` intakes of the series ``seed`` (of ``plan_type``), from number ``start``."""
     for index in range(start, start + count):
-        yield synthetic_intake(index, seed)
+        yield synthetic_intake(index, seed, plan_type)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -520,7 +543,7 @@ def _changed(data: dict[str, Any], change: Callable[[dict[str, Any]], None]) -> 
 
 def _birth_after_consult(data: dict[str, Any]) -> None:
     consult = date.fromisoformat(data["consult"]["date"])
-    data["babies"][0]["birth_date"] = _ymd(consult + timedelta(days=3))
+    data["babies"][0]["birth_date"] = ymd(consult + timedelta(days=3))
     data["babies"][0].pop("weighed_on", None)
     data["babies"][0].pop("current_weight_g", None)
     data["babies"][0]["earlier_weights"] = []
@@ -542,15 +565,22 @@ INVALID_KINDS: dict[str, Callable[[dict[str, Any]], bytes]] = {
 }
 
 
-def invalid_intake(kind: str, index: int = 0, seed: int = 0) -> bytes:
+def invalid_intake(kind: str, index: int = 0, seed: int = 0, plan_type: str = "relactation") -> bytes:
     """The bytes of a broken intake file of ``kind`` (see :data:`INVALID_KINDS`)."""
-    return INVALID_KINDS[kind](synthetic_intake(index, seed))
+    return INVALID_KINDS[kind](synthetic_intake(index, seed, plan_type))
 
 
 def write_synthetic(
-    folder: str | Path, count: int, *, seed: int = 0, start: int = 0, invalid: int = 0, check: bool = True
+    folder: str | Path,
+    count: int,
+    *,
+    seed: int = 0,
+    start: int = 0,
+    invalid: int = 0,
+    check: bool = True,
+    plan_type: str = "relactation",
 ) -> list[Path]:
-    """Write ``count`` valid intakes (``synthetic-00001.json`` ...) and ``invalid`` broken ones
+    """Write ``count`` valid intakes (``synthetic-00001.json`` ...) of ``plan_type`` and ``invalid`` broken ones
     (``invalid-01-KIND.json``, cycling through :data:`INVALID_KINDS`) into ``folder``; return the paths.
 
     With ``check``, every valid intake is validated first, so a generator bug shows here and not in a test.
@@ -561,7 +591,7 @@ def write_synthetic(
     private_folder(folder)
     paths = []
     for index in range(start, start + count):
-        data = _text(synthetic_intake(index, seed))
+        data = _text(synthetic_intake(index, seed, plan_type))
         name = f"synthetic-{index + 1:05d}.json"
         if check:
             parse_intake(data, name)
@@ -570,5 +600,5 @@ def write_synthetic(
     for number in range(invalid):
         kind = kinds[number % len(kinds)]
         name = f"invalid-{number + 1:02d}-{kind}.json"
-        paths.append(write_private(folder / name, invalid_intake(kind, number, seed)))
+        paths.append(write_private(folder / name, invalid_intake(kind, number, seed, plan_type)))
     return paths

@@ -23,6 +23,7 @@ from careplan.rules.library import Library, load_library
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "intake_forms" / "relactation" / "examples").glob("*.json"))
+LOW_SUPPLY_EXAMPLES = sorted((ROOT / "intake_forms" / "low-supply" / "examples").glob("*.json"))
 
 BASE_INTAKE: dict[str, Any] = {
     "consult": {"date": "2026-05-01", "setting": "clinic", "jurisdiction": "US"},

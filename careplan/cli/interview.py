@@ -15,6 +15,11 @@ from careplan.cli import options
 @click.option(
     "--from", "previous", type=click.Path(dir_okay=False, path_type=Path), help="Start a follow-up from this intake."
 )
+@click.option(
+    "--plan-type",
+    help="The kind of plan (relactation, low-supply ...); asked at the start when not given. A follow-up (--from) "
+    "and a resumed interview keep theirs.",
+)
 @click.option("--render", is_flag=True, help="Also write the PDF plan beside the intake.")
 @click.option("--email", "send", is_flag=True, help="With --render: email the plan to the parent (with consent).")
 @options.practice
@@ -23,6 +28,7 @@ def interview(
     output: Path | None,
     resume: Path | None,
     previous: Path | None,
+    plan_type: str | None,
     render: bool,
     send: bool,
     practice: Path | None,
@@ -40,6 +46,8 @@ def interview(
 
     if resume is not None and previous is not None:
         raise click.UsageError("--resume and --from cannot be used together")
+    if plan_type is not None and (resume is not None or previous is not None):
+        raise click.UsageError("--plan-type is for a new interview; --resume and --from keep the plan type they have")
     if send and not (render and practice is not None):
         raise click.UsageError("--email needs --render and --practice (with an [smtp] section)")
     result = run_interview(
@@ -49,6 +57,7 @@ def interview(
         render=render,
         practice=practice,
         libraries=libraries,
+        plan_type=plan_type,
         hooks=PlanHooks.factory(),
     )
     if send and result.pdf is not None and practice is not None:

@@ -101,26 +101,32 @@ def library_check(folders: tuple[Path, ...], plan_type: str | None) -> None:
 
 @library.command("translate")
 @click.argument("language")
-@click.option("--plan-type", default="relactation", show_default=True, help="The plan type whose library to do.")
-def library_translate(language: str, plan_type: str) -> None:
+@click.option("--plan-type", help="Only this plan type's library [every plan type careplan knows].")
+def library_translate(language: str, plan_type: str | None) -> None:
     """Write or refresh the translation files for LANGUAGE (a tag such as es): the library's and careplan's phrases.
 
-    New English texts are added with an empty text to fill in; each text shows its English and that English's hash
-    in a comment; translations already made are kept as they are (a stale one stays stale until its "from" is set
-    to the new hash). Then run `careplan library check` to see what is missing or stale.
+    Each library folder (the shared one and each plan type's own) gets its translations beside it. New English
+    texts are added with an empty text to fill in; each text shows its English and that English's hash in a
+    comment; translations already made are kept as they are (a stale one stays stale until its "from" is set to
+    the new hash). Then run `careplan library check` to see what is missing or stale.
     """
     import re
 
     from careplan.cli.options import echo_lines
     from careplan.language import phrases
     from careplan.language.catalogue import write_files
-    from careplan.rules.library import english_texts, load_library
+    from careplan.plantypes import available
+    from careplan.rules.library import load_library
+    from careplan.rules.library_texts import english_by_folder
 
     if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", language) or language == "en":
         raise click.BadParameter("use a language tag other than en, such as es or pt-BR", param_hint="LANGUAGE")
-    loaded = load_library(plan_type=plan_type)
-    if loaded.plantype is None:
-        raise click.BadParameter(f"no plan type {plan_type!r}", param_hint="--plan-type")
-    lines = write_files(loaded.plantype.library, language, english_texts(loaded), loaded.plantype.shown)
+    lines: list[str] = []
+    done: set[Path] = set()
+    for name in [plan_type] if plan_type is not None else available():
+        for folder, shown, texts in english_by_folder(load_library(plan_type=name)):
+            if folder not in done:
+                done.add(folder)
+                lines += write_files(folder, language, texts, shown)
     lines += write_files(phrases.FOLDER, language, phrases.english(), phrases.SHOWN)
     echo_lines(lines, err=False)

@@ -145,6 +145,23 @@ def work_dated(intake: Intake) -> Iterator[Problem]:
         yield ("situation", "return_to_work_date"), "the return-to-work date is more than 2 years from the consult"
 
 
+def low_supply_only_for_its_plan(intake: Intake) -> Iterator[Problem]:
+    """The low-supply facts belong to a low-supply plan; on another plan type they would be read by nobody."""
+    from careplan.intake.low_supply import LowSupply
+
+    if intake.plan_type != "low-supply" and intake.low_supply != LowSupply():
+        yield ("low_supply",), f"is only for a low-supply plan; this intake's plan type is {intake.plan_type}"
+
+
+def test_weights_dated(intake: Intake) -> Iterator[Problem]:
+    for index, weight in enumerate(intake.low_supply.test_weights):
+        where = ("low_supply", "test_weights", index, "date")
+        if weight.date > intake.consult.date:
+            yield where, "is after the consult date"
+        elif any(weight.date < baby.birth_date for baby in intake.babies):
+            yield where, "is before the baby's birth date"
+
+
 CHECKS: tuple[Callable[[Intake], Iterator[Problem]], ...] = (
     consult_dated,
     babies_dated,
@@ -155,6 +172,8 @@ CHECKS: tuple[Callable[[Intake], Iterator[Problem]], ...] = (
     weights_possible,
     next_visit_dated,
     work_dated,
+    low_supply_only_for_its_plan,
+    test_weights_dated,
 )
 
 

@@ -16,7 +16,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: the low_supply block, more asked-about topics, breast surgery incision
 SUPPORTED_MAJOR = "1"
 
 #: Larger files are refused before parsing: a real intake is a few kilobytes.

@@ -111,6 +111,11 @@ class BreastSurgery(IntakeModel):
         Field(title="tissue under the areola preserved", description="From the surgical report, if known."),
     ] = "unknown"
     year: Annotated[int | None, Field(title="year of surgery", ge=1950, le=2100)] = None
+    incision: Annotated[
+        Literal["periareolar", "inframammary", "axillary", "other", "unknown"],
+        Field(title="where the cut was", description="Schema 1.1. A cut around the areola (periareolar) raised the "
+              "risk of a low supply in NEIFERT90."),
+    ] = "unknown"
 
 
 @cache

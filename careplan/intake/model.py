@@ -25,8 +25,10 @@ from pydantic import (
     EmailStr,
     Field,
     PrivateAttr,
+    SerializerFunctionWrapHandler,
     ValidationError,
     field_validator,
+    model_serializer,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -35,6 +37,7 @@ from careplan.intake.baby import Baby
 from careplan.intake.care_team import CareTeamMember
 from careplan.intake.common import SCHEMA_VERSION, SUPPORTED_MAJOR, Answer, CareDate, IntakeModel, Notes, weeks_of
 from careplan.intake.health import BlendHerb, Health, Herb
+from careplan.intake.low_supply import LowSupply
 from careplan.intake.visit import Consent, Consult, FollowUp
 
 _Date = date  # for models that also have a field called "date"
@@ -220,7 +223,9 @@ class Situation(IntakeModel):
     notes: Notes = None
 
 
-Topic = Literal["herbs", "prescription_medicine", "power_pumping", "bodywork", "co_bathing", "bedsharing"]
+# Schema 1.1 added fluids, foods, exercise, metformin and moringa (asked in low-supply consults: L43, L44, L47, L48).
+Topic = Literal["herbs", "prescription_medicine", "power_pumping", "bodywork", "co_bathing", "bedsharing", "fluids",
+                "foods", "exercise", "metformin", "moringa"]
 
 
 class Goals(IntakeModel):
@@ -325,6 +330,18 @@ class Intake(IntakeModel):
     consent: Annotated[Consent, Field(title="consent")] = Consent()
     care_team: Annotated[list[CareTeamMember], Field(title="care team", max_length=12)] = []
     progress: Annotated[list[FollowUp], Field(title="follow-up progress", max_length=200)] = []
+    low_supply: Annotated[
+        LowSupply, Field(title="low milk supply", description="Schema 1.1; only for plan_type low-supply.")
+    ] = LowSupply()
+
+    @model_serializer(mode="wrap")
+    def _without_other_types_parts(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """An intake is written with the parts of its own plan type only: no empty low_supply block in a
+        relactation intake."""
+        data: dict[str, Any] = handler(self)
+        if self.plan_type != "low-supply":
+            data.pop("low_supply", None)
+        return data
 
     @field_validator("schema_version")
     @classmethod
@@ -377,7 +394,7 @@ class Intake(IntakeModel):
         self.lactation._expressed_records = len({p.date for p in recorded})
         for number, baby in enumerate(self.babies, start=1):
             baby._on = on
-            baby._milk_documented = self.lactation.milk_documented
+            baby._milk_documented = self.lactation.milk_documented or self.low_supply.milk_documented
             baby._progress_weights = [
                 (p.date, p.baby_weight_g) for p in self.progress if p.baby == number and p.baby_weight_g is not None
             ]

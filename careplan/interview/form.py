@@ -58,6 +58,7 @@ class Form:
     red_flag_entries: tuple[str, ...]
     source: Path
     by_path: dict[tuple[str, ...], Question | Group | Screen] = field(default_factory=dict)
+    plan_type: str = "relactation"  # the intake's plan_type (the form's top-level `plan_type`)
 
     # -- walking --------------------------------------------------------------------------------------------
 

@@ -74,9 +74,14 @@ class Loader:
             section = Section(section_spec.id, section_spec.title)
             section.nodes = self.nodes(section_spec.questions, section, root, f"section {section_spec.id}")
             sections.append(section)
+        from careplan.plantypes import available
+
+        if spec.plan_type not in available():
+            self.problem("plan_type", f"{spec.plan_type!r} is not a plan type careplan knows")
         if self.problems:
             raise FormError(self.problems)
         return Form(
+            plan_type=spec.plan_type,
             sections=sections,
             red_flag_kinds=tuple(spec.red_flags.kinds),
             red_flag_entries=tuple(spec.red_flags.entries),
@@ -217,10 +222,14 @@ class Loader:
                 if value not in values:
                     legal = ", ".join(map(str, values))
                     self.problem(where, f"choice '{value}' is not one of the model's values ({legal})")
+            for value in spec.omit:
+                if value not in values or value in (spec.choices or {}):
+                    self.problem(where, f"omit: '{value}' is not a value of the model left unlabelled")
             labels = spec.choices or {}
             choices = [(v, labels[v]) for v in labels if v in values]
-            choices += [(v, str(v).replace("_", " ").capitalize()) for v in values if v not in labels]
-        elif spec.choices:
+            choices += [(v, str(v).replace("_", " ").capitalize()) for v in values
+                        if v not in labels and v not in spec.omit]
+        elif spec.choices or spec.omit:
             self.problem(where, "choices are only for fields with a fixed set of values")
         if (spec.gate or spec.pick) and not gated:
             self.problem(where, "gate and pick are only for lists that may be unknown")
@@ -404,3 +413,4 @@ def load_form(path: str | Path | None = None) -> Form:
 @cache
 def builtin_form() -> Form:
     return load_form()
+

@@ -59,6 +59,8 @@ class State:
     #: Answers to questions that no longer apply after a change (answer key -> value), put back if they apply
     #: again; kept until the intake is saved (see :func:`prune_keeping`).
     hidden: dict[str, Any] = field(default_factory=dict)
+    #: The plan type chosen at the start (its form asks the questions); older saved interviews are relactation's.
+    plan_type: str = "relactation"
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -108,7 +110,7 @@ def intake_data(form: Form, state: State) -> dict[str, Any]:
 def build_data(form: Form, answers: dict[str, Any]) -> dict[str, Any]:
     """The intake JSON these answers give (required fields not yet answered are simply absent)."""
     walk = form.walk(answers)
-    data: dict[str, Any] = {}
+    data: dict[str, Any] = {"plan_type": form.plan_type}
     for slot in walk.slots:
         if slot.key not in answers:
             continue
@@ -206,6 +208,7 @@ def save_partial(state: State) -> None:
         "record_id": state.record_id,
         "units": state.units,
         "hidden": state.hidden,
+        "plan_type": state.plan_type,
     }
     write_private(state.partial, json.dumps(document, indent=1, ensure_ascii=False).encode("utf-8"))
 
@@ -244,6 +247,7 @@ def load_partial(path: Path) -> State:
         **({"record_id": document["record_id"]} if _RECORD_ID.fullmatch(str(document.get("record_id"))) else {}),
         units={str(k): v for k, v in units.items() if v in UNITS} if isinstance(units, dict) else {},
         hidden={str(k): v for k, v in hidden.items()} if isinstance(hidden, dict) else {},
+        plan_type=str(document.get("plan_type") or "relactation"),
     )
 
 

@@ -44,13 +44,13 @@ from careplan.interview.answers import plain_message
 from careplan.interview.asking import JUMP, NOTE, Asking
 from careplan.interview.background import Background, Draft
 from careplan.interview.carry import follow_up_answers
+from careplan.interview.choice import choose_plan_type, plan_form
 from careplan.interview.common import BACK, Flag
 from careplan.interview.console import Console, TerminalConsole
 from careplan.interview.drafts import Drafts
 from careplan.interview.flags import Flags
 from careplan.interview.form import Form
 from careplan.interview.hooks import HooksFactory
-from careplan.interview.loader import builtin_form
 from careplan.interview.nodes import Slot, dotted
 from careplan.interview.partial import (
     State,
@@ -315,11 +315,15 @@ def _start_state(
     render: bool,
     practice: Path | None,
     libraries: tuple[Path, ...],
-    form: Form,
+    form: Form | None,
     console: Console,
-) -> State:
+    choose: Callable[[], str],
+) -> tuple[State, Form]:
+    """The interview's saved state and its form: a resumed interview keeps its plan type, a follow-up takes the
+    last visit's, a new one asks (``choose``) unless a form was given."""
     if resume is not None:
         state = load_partial(resume.absolute())
+        form = form or plan_form(state.plan_type)
         if output is not None:
             state.output = output.absolute()
         state.render = state.render or render
@@ -330,7 +334,7 @@ def _start_state(
         state.answers, dropped = revalidate(form, state.answers)
         if dropped:
             console.say(f"{dropped} saved answers no longer fit the questions; they will be asked again.", "warn")
-        return state
+        return state, form
     # absolute, so that a resume from another folder writes where this interview was meant to
     target = (output if output is not None else default_output()).absolute()
     partial = partial_path_for(target)
@@ -340,10 +344,13 @@ def _start_state(
         raise CareplanError(
             [f"{partial}: an interview for {target} was saved here; continue it with: {resume_command(partial)}"]
         )
+    last = load_intake(previous) if previous is not None else None
+    if form is None:
+        form = plan_form(last.plan_type if last is not None else choose())
     state = State(answers={}, output=target, partial=partial, render=render,
-                  practice=str(practice) if practice is not None else None, libraries=[str(p) for p in libraries])
-    if previous is not None:
-        last = load_intake(previous)
+                  practice=str(practice) if practice is not None else None, libraries=[str(p) for p in libraries],
+                  plan_type=form.plan_type)
+    if last is not None:
         state.answers, state.previous = follow_up_answers(form, last)
     if practice is not None:
         presets = read_presets(practice, form)
@@ -353,7 +360,7 @@ def _start_state(
         if given:
             state.answers.update(given)
             console.say(summary(form, given), "help")
-    return state
+    return state, form
 
 
 def run_interview(
@@ -366,6 +373,7 @@ def run_interview(
     libraries: tuple[Path, ...] = (),
     hooks: HooksFactory,
     form: Form | None = None,
+    plan_type: str | None = None,
     today: date | None = None,
     input: Input | None = None,
     output_device: Output | None = None,
@@ -387,7 +395,6 @@ def run_interview(
     Long on purpose: the interview's whole lifetime (terminal, saved state, hooks, signals, garbage collection)
     and the one place where every way it can stop becomes a saved partial file.
     """
-    form = form or builtin_form()
     console = console or TerminalConsole()
     today = today or date.today()
     started = clock()
@@ -396,17 +403,26 @@ def run_interview(
         require_terminal()
         for line in recover_terminal(resume):  # echo back on; where a killed interview's answers are
             console.say(line, "warn")
-    state = _start_state(output, resume, previous, render, practice, libraries, form, console)
+    def app_session() -> contextlib.AbstractContextManager[Any]:
+        if input is None and output_device is None:
+            return contextlib.nullcontext()
+        from prompt_toolkit.application import create_app_session
+
+        return create_app_session(input=input, output=output_device)
+
+    def choose() -> str:
+        if plan_type is not None:
+            return plan_type
+        with app_session():
+            return choose_plan_type(console)
+
+    state, form = _start_state(output, resume, previous, render, practice, libraries, form, console, choose)
     settings = (tuple(Path(p) for p in state.libraries), Path(state.practice) if state.practice else None)
     background = Background(hooks(*settings, state.render), state.render, warm_up)
     interview = Interview(form, state, console, background, today)
     if state.answers:
         save_partial(state)
-    session: contextlib.AbstractContextManager[Any] = contextlib.nullcontext()
-    if input is not None or output_device is not None:
-        from prompt_toolkit.application import create_app_session
-
-        session = create_app_session(input=input, output=output_device)
+    session = app_session()
     console.say(f"Answers are saved as you go to {state.partial}. Ctrl-B goes back; Ctrl-G goes to any section "
                 "and back; Ctrl-N writes notes on the section; Ctrl-C stops (nothing is lost).", "help")
     gc_was_enabled = gc.isenabled()

@@ -36,6 +36,8 @@ class QuestionSpec(Strict):
     ask: str
     help: str | None = None
     choices: dict[str, str] | None = None
+    #: Choice values this form does not offer (another plan type's, e.g. topics only a low-supply plan reads).
+    omit: list[str] = []
     when: When = None
     otherwise: Any = None
     default: Any = None
@@ -102,6 +104,8 @@ class RedFlagSpec(Strict):
 
 class FormSpec(Strict):
     version: Literal[1]
+    #: The plan type whose intake this form fills in; written into the intake's ``plan_type``.
+    plan_type: str = "relactation"
     red_flags: RedFlagSpec = RedFlagSpec()
     sections: list[SectionSpec]
 

@@ -7,7 +7,18 @@ from __future__ import annotations
 from careplan.growth.series import SOURCES as GROWTH_SOURCES
 from careplan.growth.series import growth as baby_growth
 from careplan.intake import Intake
-from careplan.plan import BabySummary, Exclusion, Plan, PlanSection, ProgressRow, SourceRef
+from careplan.plan import (
+    BabySummary,
+    Exclusion,
+    FeedingPlan,
+    Growth,
+    Milestone,
+    Plan,
+    PlanSection,
+    ProgressRow,
+    Schedule,
+    SourceRef,
+)
 from careplan.rules.citations import Source
 from careplan.rules.computed import feeding_plan, milk_removal_schedule, timeline
 from careplan.rules.library import Library
@@ -36,19 +47,7 @@ def assemble(
     ``step_down`` names the babies whose step-down entry survived the exclusions; ``held`` the entries that hold a
     baby's amounts."""
     requested = intake.parent.preferred_language
-    computed = library.plantype.computed if library.plantype is not None else ()
-    feeding = (
-        [feeding_plan(intake, baby, baby.name in step_down, held[baby.name], language=language)
-         for baby in intake.babies]
-        if "feeding" in computed
-        else []
-    )
-    schedule = milk_removal_schedule(intake, language=language) if "milk_removal" in computed else None
-    milestones = timeline(intake, language=language) if "timeline" in computed else []
-    growth = []
-    if "growth" in computed:
-        refs = source_refs(library, list(GROWTH_SOURCES))
-        growth = [block.model_copy(update={"sources": refs}) for block in baby_growth(intake, language=language)]
+    feeding, schedule, milestones, growth = _computed(intake, library, sections, step_down, held, language)
     computed_ids = [
         *(schedule.sources if schedule is not None else []),
         *(s for f in feeding for s in f.sources),
@@ -108,3 +107,37 @@ def _progress_rows(intake: Intake) -> list[ProgressRow]:
         )
         for row in sorted(intake.progress, key=lambda r: (r.date, r.baby))
     ]
+
+
+def _computed(
+    intake: Intake,
+    library: Library,
+    sections: list[PlanSection],
+    step_down: set[str],
+    held: dict[str, list[str]],
+    language: str,
+) -> tuple[list[FeedingPlan], Schedule | None, list[Milestone], list[Growth]]:
+    """The computed parts the plan type asks for, each only while an entry it waits for is in the plan (the
+    manifest's ``computed_when``); the feeding part per baby."""
+    kind = library.plantype
+    items = [item for section in sections for item in section.items]
+    in_plan = {item.id for item in items}
+
+    def shows(part: str, ids: set[str] = in_plan) -> bool:
+        return kind is not None and kind.shows(part, ids)
+
+    def for_baby(name: str) -> set[str]:
+        return {item.id for item in items if not item.babies or name in item.babies}
+
+    feeding = [  # a twin whose entry for the feeding part is not in the plan has no feeding block
+        feeding_plan(intake, baby, baby.name in step_down, held[baby.name], language=language)
+        for baby in intake.babies
+        if shows("feeding", for_baby(baby.name))
+    ]
+    schedule = milk_removal_schedule(intake, language=language) if shows("milk_removal") else None
+    milestones = timeline(intake, language=language) if shows("timeline") else []
+    growth = []
+    if shows("growth"):
+        refs = source_refs(library, list(GROWTH_SOURCES))
+        growth = [block.model_copy(update={"sources": refs}) for block in baby_growth(intake, language=language)]
+    return feeding, schedule, milestones, growth

@@ -45,8 +45,11 @@ from careplan.plan import (
 from careplan.rules.assembly import assemble, source_refs
 from careplan.rules.expressions import LIST_LANGUAGE, words
 from careplan.rules.library import KIND_SECTIONS, Entry, Letter, Library, Rule
+from careplan.rules.parameters import Parameters
 
-ROOTS = ("consult", "parent", "babies", "lactation", "health", "situation", "goals", "consent", "progress")
+ROOTS = (
+    "consult", "parent", "babies", "lactation", "health", "situation", "goals", "consent", "progress", "low_supply"
+)
 
 
 @dataclass
@@ -81,14 +84,15 @@ class _Text(string.Formatter):
 _FORMAT = _Text()
 
 
-def _scope(intake: Intake, baby: Baby) -> dict[str, Any]:
+def _scope(intake: Intake, baby: Baby, parameters: Parameters) -> dict[str, Any]:
     scope: dict[str, Any] = {name: getattr(intake, name) for name in ROOTS}
     scope["baby"] = baby
+    scope["parameters"] = parameters
     return scope
 
 
-def _evaluate(rule: Rule, intake: Intake, baby: Baby) -> _Firing | None:
-    scope = _scope(intake, baby)
+def _evaluate(rule: Rule, intake: Intake, baby: Baby, parameters: Parameters) -> _Firing | None:
+    scope = _scope(intake, baby, parameters)
     traces: list[ConditionTrace] = []
     try:
         for name, compiled in rule.all.items():
@@ -200,7 +204,7 @@ class _Build:
             rule = self.library.rules[rule_id]
             babies = self.intake.babies if rule.per_baby else [self.intake.youngest_baby]
             for baby in babies:
-                firing = _evaluate(rule, self.intake, baby)
+                firing = _evaluate(rule, self.intake, baby, self.library.parameters)
                 if firing is not None:
                     firings.append(firing)
         return firings

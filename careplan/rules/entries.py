@@ -94,7 +94,10 @@ class Letter(_Strict):
 
 class Entry(_Strict):
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
-    rules: Annotated[list[Annotated[str, Field(pattern=r"^R\d{2}$")]], Field(description="Rows of §9")] = []
+    rules: Annotated[
+        list[Annotated[str, Field(pattern=r"^[A-Z]\d{2}$")]],
+        Field(description="The rows of the plan type's rule table it encodes (R01 relactation, L01 low supply)"),
+    ] = []
     kind: Kind
     section: str | None = None
     title: LocalText
@@ -191,4 +194,6 @@ class LibraryFile(_Strict):
     sections: list[Section] = []
     sources: dict[str, Source] = {}
     entries: list[Entry] = []
+    #: Values for careplan.rules.parameters.Parameters, checked once every folder is read.
+    parameters: dict[str, int] = {}
 

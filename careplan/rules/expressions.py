@@ -36,12 +36,14 @@ if not _TABLES_CACHED:
     _cache.save_parser_tables()
 
 from careplan.intake import Baby, Intake  # noqa: E402
+from careplan.rules.parameters import Parameters  # noqa: E402
 
 #: The root symbols an expression may use, and the model each one is.
 ROOT_SYMBOLS: dict[str, Any] = {
     name: field.annotation for name, field in Intake.model_fields.items() if name not in ("schema_version",)
 }
 ROOT_SYMBOLS["baby"] = Baby
+ROOT_SYMBOLS["parameters"] = Parameters
 
 _recording: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar("_recording", default=None)
 _paths: contextvars.ContextVar[dict[int, str] | None] = contextvars.ContextVar("_paths", default=None)

@@ -40,6 +40,7 @@ from careplan.rules.entries import (
 )
 from careplan.rules.expressions import Compiled, ExpressionError, compile_expression
 from careplan.rules.library_texts import english_texts, iter_texts, letter_warnings, summary
+from careplan.rules.parameters import Parameters
 
 __all__ = [
     "BUILTIN_PARAMS",
@@ -90,6 +91,8 @@ class Library:
     plantype: PlanType | None = None  # the plan type whose library this is (None: only practice folders)
     translations: dict[str, Catalogue] = field(default_factory=dict)  # language -> its texts, all folders merged
     files: dict[str, str] = field(default_factory=dict)  # entry id -> the file (stem) it came from
+    parameters: Parameters = field(default_factory=Parameters)  # the values rules read as parameters.<name>
+    _set: dict[str, tuple[int, str]] = field(default_factory=dict, repr=False)  # name -> (value, file that set it)
 
     def section(self, section_id: str) -> Section:
         return next(s for s in self.sections if s.id == section_id)
@@ -255,6 +258,8 @@ def _load_folder(folder: Path, shown: str, library: Library, problems: list[str]
             else:
                 library.sections.append(section)
         library.sources.update(parsed.sources)
+        for name, value in parsed.parameters.items():
+            library._set[name] = (value, label)
         for entry in parsed.entries:
             if entry.id in seen_here:
                 problems.append(f"{label}: entry '{entry.id}': id already used in {seen_here[entry.id]}")
@@ -270,7 +275,39 @@ def _load_folder(folder: Path, shown: str, library: Library, problems: list[str]
     library.origins.append(shown)
 
 
+def _shared_stays_shared(library: Library, kind: PlanType, problems: list[str]) -> None:
+    """An entry of a shared library excludes only shared entries: it serves plan types that may not have another
+    plan type's entries."""
+    shared = tuple(f"{shown}/" for folder, shown in kind.libraries if folder != kind.library)
+    for rule in library.rules.values():
+        if not rule.origin.startswith(shared):
+            continue
+        for target in rule.entry.excludes:
+            if target in library.rules and not library.rules[target].origin.startswith(shared):
+                problems.append(f"{rule.origin}: entry '{rule.entry.id}': excludes '{target}', which is not shared; "
+                                "a plan type's own entry should exclude it")
+
+
+def _set_parameters(library: Library, problems: list[str]) -> None:
+    """The parameters the folders set (the last folder to set one wins), each checked against its range."""
+    values = {name: value for name, (value, _) in library._set.items()}
+    try:
+        library.parameters = Parameters(**values)
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False, include_input=False):
+            name = str(error["loc"][0])
+            where = library._set[name][1] if name in library._set else "library"
+            message = "is not a known parameter" if error["type"] == "extra_forbidden" else error["msg"]
+            problems.append(f"{where}: parameters: {name}: {message}")
+
+
 def _cross_check(library: Library, problems: list[str]) -> None:
+    kind = library.plantype
+    if kind is not None:
+        for part, ids in kind.computed_when.items():
+            problems += [f"{kind.folder / 'plantype.toml'}: computed_when: {part}: '{i}' is not an entry"
+                         for i in ids if i not in library.rules]
+        _shared_stays_shared(library, kind, problems)
     section_ids = {s.id for s in library.sections}
     for required in KIND_SECTIONS.values():
         if required not in section_ids:
@@ -318,12 +355,14 @@ def load_library(*extra: str | Path, builtin: bool = True, plan_type: str = "rel
     library = Library(plantype=kind)
     problems: list[str] = []
     if kind is not None:
-        _load_folder(kind.library, kind.shown, library, problems)
+        for folder, shown in kind.libraries:
+            _load_folder(folder, shown, library, problems)
     for path in folders:
         if not path.is_dir():
             problems.append(f"{path}: not a folder")
             continue
         _load_folder(path, str(path), library, problems)
+    _set_parameters(library, problems)
     if not problems:
         _cross_check(library, problems)
     if not problems:
@@ -361,13 +400,12 @@ def _cache_key(kind: PlanType | None, folders: list[Path]) -> str | None:
     digest = hashlib.sha256(f"{sys.version}\0{version('rule-engine')}\0{version('pydantic')}".encode())
     package = Path(__file__).resolve().parent.parent
     code = sorted(path for pattern in _CODE for path in package.glob(pattern))
-    sources = [(kind.folder / "plantype.toml", kind.library)] if kind is not None else []
     try:
         for path in code:
             digest.update(path.read_bytes())
-        for manifest, folder in sources:
-            digest.update(manifest.read_bytes())
-            folders = [folder, *folders]
+        if kind is not None:
+            digest.update((kind.folder / "plantype.toml").read_bytes())
+            folders = [*(folder for folder, _ in kind.libraries), *folders]
         for folder in folders:
             digest.update(f"\0folder {folder.resolve()}".encode())
             for path in _yaml_files(folder, translations=True):

@@ -5,6 +5,7 @@ and referrals with no letter block)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from careplan.rules.entries import LETTER_KINDS, TEXT_PARTS, Entry
@@ -26,6 +27,29 @@ def iter_texts(entry: Entry) -> Iterable[tuple[str, str, str]]:
 
 #: Sections' texts are translated in this file, whichever library file a section came from.
 SECTIONS_FILE = "sections"
+
+
+def english_by_folder(library: Library) -> list[tuple[Path, str, dict[str, dict[str, str]]]]:
+    """The plan type's English texts split by the library folder they come from (shared first), so that each
+    folder's translations sit beside it: (folder, how messages name it, texts by file)."""
+    every = english_texts(library)
+    kind = library.plantype
+    if kind is None:
+        return []
+    out = []
+    for folder, shown in kind.libraries:
+        mine = {entry_id for entry_id, rule in library.rules.items() if rule.origin.startswith(f"{shown}/")}
+        texts: dict[str, dict[str, str]] = {}
+        for file, pairs in every.items():
+            if file == SECTIONS_FILE:
+                if (folder / f"{SECTIONS_FILE}.yaml").is_file():
+                    texts[file] = dict(pairs)
+                continue
+            kept = {key: text for key, text in pairs.items() if key.split(".", 1)[0] in mine}
+            if kept:
+                texts[file] = kept
+        out.append((folder, shown, texts))
+    return out
 
 
 def english_texts(library: Library) -> dict[str, dict[str, str]]:

@@ -31,12 +31,13 @@ from questionary.prompts.common import InquirerControl
 
 from careplan.intake import Intake
 from careplan.interview.carry import flatten, follow_up_answers
+from careplan.interview.choice import plan_form
 from careplan.interview.console import StreamConsole
 from careplan.interview.fields import MISSING
 from careplan.interview.form import Form
 from careplan.interview.loader import builtin_form
 from careplan.interview.nodes import GATE_VALUES, Group, Question, Screen, split_key
-from careplan.interview.partial import build_data
+from careplan.interview.partial import build_data, load_partial
 from careplan.interview.session import InterviewResult, run_interview
 from careplan.pipeline import PlanHooks
 
@@ -154,7 +155,11 @@ def drive(
 ) -> Run:
     """Run the interview on these keystrokes; the input closes after them (as if the terminal closed), so a
     script that stops early never hangs."""
-    form = form or builtin_form()
+    given = form
+    if form is None:  # a resumed interview's form is its saved plan type's, which the interview picks itself
+        resume = options.get("resume")
+        form = plan_form(load_partial(Path(resume)).plan_type) if resume is not None else builtin_form()
+        given = None if resume is not None else form
     text = script if isinstance(script, str) else keys(form, script)
     screen = io.StringIO()
     with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
@@ -164,7 +169,7 @@ def drive(
             options["hooks"] = PlanHooks.factory(options.pop("library", None))
         try:
             result = run_interview(
-                output, today=today, form=form, console=StreamConsole(screen), check_terminal=False, **options
+                output, today=today, form=given, console=StreamConsole(screen), check_terminal=False, **options
             )
         except Exception as exc:
             return Run(None, exc, screen.getvalue())

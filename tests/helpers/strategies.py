@@ -199,8 +199,57 @@ def _progress(draw: st.DrawFn, consult: date, births: list[date]) -> dict[str, A
     }
 
 
+def _numbers(model: type, field: str) -> st.SearchStrategy[Any]:
+    """Any number the field takes (its ge/le bounds), or null."""
+    info = model.model_fields[field]  # type: ignore[attr-defined]
+    low = next(m.ge for m in info.metadata if hasattr(m, "ge"))
+    high = next(m.le for m in info.metadata if hasattr(m, "le"))
+    whole = int in typing.get_args(info.annotation)
+    numbers = st.integers(low, high) if whole else st.floats(low, high).map(lambda x: round(x, 1))
+    return _maybe(numbers)
+
+
 @st.composite
-def intakes(draw: st.DrawFn) -> Intake:
+def _low_supply(draw: st.DrawFn, consult: date, births: list[date]) -> dict[str, Any]:
+    """A low-supply block: every field of every part drawn from the model (red-flag values included)."""
+    from careplan.intake.low_supply import LowSupply
+
+    block: dict[str, Any] = {}
+    for part, info in LowSupply.model_fields.items():
+        if part == "test_weights":
+            continue
+        model: type = typing.cast(type, info.annotation)
+        values: dict[str, Any] = {}
+        for field, field_info in model.model_fields.items():  # type: ignore[attr-defined]
+            annotation = field_info.annotation
+            if field == "epds_date":
+                days_back = st.integers(0, (consult - max(births)).days)
+                values[field] = draw(_maybe(days_back.map(lambda d: (consult - timedelta(days=d)).isoformat())))
+            elif typing.get_origin(annotation) is list:
+                values[field] = draw(_some(model, field))
+            elif typing.get_origin(annotation) is typing.Literal:
+                values[field] = draw(_pick(model, field))
+            else:
+                values[field] = draw(_numbers(model, field))
+        block[part] = values
+    span = (consult - max(births)).days
+    weights = st.fixed_dictionaries({
+        "date": st.integers(0, span).map(lambda d: (consult - timedelta(days=d)).isoformat()),
+        "before_g": st.integers(2000, 6000),
+        "gain": st.integers(0, 150),
+        "scale_resolution_g": _maybe(st.sampled_from([1, 2, 5, 10])),
+    })
+    block["test_weights"] = [
+        {"date": w["date"], "before_g": w["before_g"], "after_g": w["before_g"] + w["gain"],
+         "scale_resolution_g": w["scale_resolution_g"]}
+        for w in draw(st.lists(weights, max_size=3))
+    ]
+    return block
+
+
+@st.composite
+def intakes(draw: st.DrawFn, plan_type: str = "relactation") -> Intake:
+    """A valid intake of ``plan_type``; a low-supply one also has its block and breast-surgery incisions."""
     from careplan.intake import Consult, Goals, Health, Lactation, Parent, Situation
 
     consult = CONSULT_DAY - timedelta(days=draw(st.integers(min_value=0, max_value=400)))
@@ -275,7 +324,11 @@ def intakes(draw: st.DrawFn) -> Intake:
         if entry["baby_weight_g"] is not None:
             day = (date.fromisoformat(entry["date"]) - births[entry["baby"] - 1]).days
             entry["baby_weight_g"] = on_line(lines[entry["baby"] - 1], day)
+    if plan_type == "low-supply":
+        for surgery in health["breast_surgeries"] or []:
+            surgery["incision"] = draw(st.sampled_from(["periareolar", "inframammary", "axillary", "other", "unknown"]))
     data = {
+        "plan_type": plan_type,
         "consult": consult_data,
         "parent": {
             "name": "Test Parent",
@@ -289,4 +342,6 @@ def intakes(draw: st.DrawFn) -> Intake:
         "goals": goals,
         "progress": progress,
     }
+    if plan_type == "low-supply":
+        data["low_supply"] = draw(_low_supply(consult, births))
     return Intake.model_validate(data)

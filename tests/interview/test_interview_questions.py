@@ -13,34 +13,64 @@ from careplan.errors import submodel
 from careplan.intake import Intake
 from careplan.interview.answers import AnswerError, parse_answer
 from careplan.interview.carry import flatten
+from careplan.interview.choice import plan_form
 from careplan.interview.fields import model_fields
-from careplan.interview.form import FormError
+from careplan.interview.form import Form, FormError
 from careplan.interview.loader import builtin_form, load_form
 from careplan.interview.nodes import Group, Question
 from careplan.interview.partial import build_data
-from careplan.rules.library import Library
+from careplan.rules.library import load_library
 from tests.conftest import EXAMPLES
 
 NOT_ASKED = {("schema_version",), ("plan_type",), ("record_id",)}  # written by careplan, never asked
+#: The parts of the intake a plan type's form leaves out: another plan type's block, or history only another
+#: plan type reads.
+NOT_THIS_TYPE: dict[str, tuple[tuple[str, ...], ...]] = {
+    "relactation": (("low_supply",), ("health", "breast_surgeries", "incision")),
+    "low-supply": (
+        ("lactation", "duration_weeks"),
+        ("lactation", "last_milk_removal"),
+        ("lactation", "stop_reasons"),
+        ("lactation", "current_output"),
+    ),
+}
+PLAN_TYPES = list(NOT_THIS_TYPE)
 
 
-def covered() -> set[tuple[str, ...]]:
-    return {node.full for node in builtin_form().questions()}
+def form_for(plan_type: str) -> Form:
+    return plan_form(plan_type)
 
 
-def test_every_question_names_a_real_field() -> None:
+def own(plan_type: str, path: tuple[str, ...]) -> bool:
+    return not any(path[: len(part)] == part for part in NOT_THIS_TYPE[plan_type])
+
+
+def covered(plan_type: str = "relactation") -> set[tuple[str, ...]]:
+    return {node.full for node in form_for(plan_type).questions()}
+
+
+@pytest.mark.parametrize("plan_type", PLAN_TYPES)
+def test_every_question_names_a_real_field(plan_type: str) -> None:
     fields = {path for path, _ in model_fields(Intake)}
-    for node in builtin_form().questions():
+    for node in form_for(plan_type).questions():
         assert node.full in fields, node.full
+        assert own(plan_type, node.full), f"{plan_type} asks {'.'.join(node.full)}, another plan type's part"
 
 
-def test_every_required_field_is_reachable() -> None:
+@pytest.mark.parametrize("plan_type", PLAN_TYPES)
+def test_every_form_records_its_plan_type(plan_type: str) -> None:
+    assert form_for(plan_type).plan_type == plan_type
+    assert build_data(form_for(plan_type), {})["plan_type"] == plan_type
+
+
+@pytest.mark.parametrize("plan_type", PLAN_TYPES)
+def test_every_required_field_is_reachable(plan_type: str) -> None:
     """Every required field has a question (inside a list of items, the list is a group that is asked too), and
     no condition hides a required field for good: its conditions name earlier questions with legal values."""
-    form = builtin_form()
-    asked = covered()
+    form = form_for(plan_type)
+    asked = covered(plan_type)
     fields = dict(model_fields(Intake))
-    required = [path for path, info in fields.items() if info.is_required()]
+    required = [path for path, info in fields.items() if info.is_required() and own(plan_type, path)]
     assert ("consult", "date") in required and ("babies", "name") in required
     for path in required:
         info = fields[path]
@@ -54,28 +84,33 @@ def test_every_required_field_is_reachable() -> None:
         assert all(c.values or c.op == "more_than" for c in node.when)
 
 
-def test_every_field_has_a_question() -> None:
-    """Not only the required ones: any intake the model accepts can be typed in."""
-    asked = covered()
+@pytest.mark.parametrize("plan_type", PLAN_TYPES)
+def test_every_field_has_a_question(plan_type: str) -> None:
+    """Not only the required ones: any intake of its plan type the model accepts can be typed in."""
+    asked = covered(plan_type)
+    questions = list(form_for(plan_type).questions())
     for path, info in model_fields(Intake):
-        if path in NOT_ASKED:
+        if path in NOT_ASKED or not own(plan_type, path):
             continue
-        nested_model = any(path == node.full[: len(path)] and path != node.full for node in builtin_form().questions())
+        nested_model = any(path == node.full[: len(path)] and path != node.full for node in questions)
         assert path in asked or nested_model, f"{'.'.join(path)} has no question"
         del info
 
 
-def test_choices_are_the_models_values_and_all_labelled() -> None:
-    for node in builtin_form().questions():
+@pytest.mark.parametrize("plan_type", PLAN_TYPES)
+def test_choices_are_the_models_values_and_all_labelled(plan_type: str) -> None:
+    for node in form_for(plan_type).questions():
         if isinstance(node, Question) and node.kind in ("select", "checkbox"):
             labelled = set(node.spec.choices or {})
             values = {v for v, _ in node.choices}
+            assert not values & set(node.spec.omit), f"{'.'.join(node.full)}: offers a value it omits"
             assert labelled <= values
             assert labelled == values, f"{'.'.join(node.full)}: no label for {values - labelled}"
 
 
-def test_conditions_only_name_earlier_questions() -> None:
-    form = builtin_form()
+@pytest.mark.parametrize("plan_type", PLAN_TYPES)
+def test_conditions_only_name_earlier_questions(plan_type: str) -> None:
+    form = form_for(plan_type)
     for node in form.questions():
         for condition in node.when:
             scope = () if condition.absolute else node.full[: -len(node.rel)]
@@ -83,8 +118,9 @@ def test_conditions_only_name_earlier_questions() -> None:
             assert target.order < node.order
 
 
-def test_red_flag_entries_exist(library: Library) -> None:
-    form = builtin_form()
+@pytest.mark.parametrize("plan_type", PLAN_TYPES)
+def test_red_flag_entries_exist(plan_type: str) -> None:
+    form, library = form_for(plan_type), load_library(plan_type=plan_type)
     for entry in form.red_flag_entries:
         assert entry in library.rules
         assert library.rules[entry].entry.kind in ("urgent", "referral")

@@ -250,9 +250,9 @@ SHELL = """
 import subprocess, sys, termios
 def echo():
     return "on" if termios.tcgetattr(0)[3] & termios.ECHO else "off"
-first = subprocess.run([sys.argv[1], "interview", "-o", "intake.json"])
+first = subprocess.run([sys.argv[1], "interview", "--plan-type", "relactation", "-o", "intake.json"])
 print(f"[after kill: status {first.returncode}, echo {echo()}]", flush=True)
-second = subprocess.run([sys.argv[1], "interview"])
+second = subprocess.run([sys.argv[1], "interview", "--plan-type", "relactation"])
 print(f"[after restart: status {second.returncode}, echo {echo()}]", flush=True)
 """
 

@@ -22,7 +22,7 @@ from careplan.rules.library import Library, load_library
 from tests.conftest import EXAMPLES, ROOT
 from tests.language.test_spanish import english_in, text_nodes
 
-LIBRARY_FOLDER = ROOT / "careplan/plantypes/relactation/library"
+LIBRARY_FOLDERS = [ROOT / "careplan/plantypes/shared/library", ROOT / "careplan/plantypes/relactation/library"]
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +70,7 @@ def test_a_stale_text_sends_the_whole_plan_back_to_english(intake: Intake, libra
     spanish = build_plan(intake, library, language="es")
     used = spanish.items()[0].id
     # A practice folder that changes that entry's English: its Spanish is now stale.
-    entries = [e for f in sorted(LIBRARY_FOLDER.glob("*.yaml"))
+    entries = [e for folder in LIBRARY_FOLDERS for f in sorted(folder.glob("*.yaml"))
                for e in (yaml.safe_load(f.read_text(encoding="utf-8")) or {}).get("entries", []) if e["id"] == used]
     entry = entries[0]
     entry["text"] = {"en": entry["text"]["en"] + " Ask us if this is not clear."}

@@ -273,10 +273,12 @@ def test_library_check_warns_of_a_referral_without_a_letter(tmp_path: Path) -> N
         "(the doctors' letter will not list it)"
     )
     assert letter_warnings(library) == [expected]
-    result = CliRunner().invoke(cli, ["library", "check", str(folder)])
+    result = CliRunner().invoke(cli, ["library", "check", str(folder), "--plan-type", "relactation"])
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("relactation: ok: ")
     assert result.stderr.splitlines() == [f"warning: {expected}"]
+    both = CliRunner().invoke(cli, ["library", "check", str(folder)])  # the folder on each plan type's library
+    assert both.stderr.splitlines() == [f"warning: {expected}"] * 2
 
 
 def test_library_check_is_quiet_for_the_built_in_library() -> None:

@@ -126,7 +126,7 @@ def test_practice_folder_adds_and_overrides_by_id(tmp_path: Path) -> None:
 
 def test_library_check_command(tmp_path: Path) -> None:
     good = CliRunner().invoke(cli, ["library", "check"])
-    assert good.exit_code == 0 and good.output.startswith("relactation: ok: ")
+    assert good.exit_code == 0 and good.output.startswith("low-supply: ok: ") and "\nrelactation: ok: " in good.output
     folder = practice(tmp_path, GOOD_ENTRY.replace("situation.stress", "situation.stresss"))
     bad = CliRunner().invoke(cli, ["library", "check", str(folder)])
     assert bad.exit_code == 1

@@ -129,7 +129,7 @@ def test_an_unknown_plan_type_is_refused_in_the_intake() -> None:
     with pytest.raises(InputError) as caught:
         parse_intake(json.dumps(data), "intake.json")
     assert caught.value.lines == [
-        "intake.json: plan type [plan_type]: is not a plan type careplan knows (there are: relactation)"
+        "intake.json: plan type [plan_type]: is not a plan type careplan knows (there are: low-supply, relactation)"
     ]
 
 
@@ -164,3 +164,104 @@ def test_a_document_the_plan_type_does_not_offer_is_refused(toy: Path, tmp_path:
     assert result.exit_code == 1
     assert result.stderr.strip() == "the toy plan type does not offer a 'care-plan' document ()"
     assert not (tmp_path / "toy.pdf").exists()
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Shared entries live once
+# --------------------------------------------------------------------------------------------------------------
+
+
+def own_texts(plan_type: str) -> dict[str, str]:
+    """Each English text of the entries in the plan type's own folder (not the shared ones), whitespace folded,
+    naming the entry and part it is in."""
+    from careplan.rules.entries import TEXT_PARTS
+
+    library = load_library(plan_type=plan_type)
+    assert library.plantype is not None
+    own = f"{library.plantype.shown}/"
+    texts: dict[str, str] = {}
+    for entry_id, rule in library.rules.items():
+        if not rule.origin.startswith(own):
+            continue
+        for part in TEXT_PARTS:
+            value = getattr(rule.entry, part)
+            if value is not None:
+                texts[" ".join(value["en"].split())] = f"{plan_type}: {entry_id}.{part}"
+    return texts
+
+
+def shared_texts(plan_type: str) -> dict[str, str]:
+    from careplan.rules.entries import TEXT_PARTS
+
+    library = load_library(plan_type=plan_type)
+    assert library.plantype is not None
+    shared = [f"{shown}/" for folder, shown in library.plantype.libraries if folder != library.plantype.library]
+    return {
+        " ".join(value["en"].split()): f"shared: {entry_id}.{part}"
+        for entry_id, rule in library.rules.items()
+        if any(rule.origin.startswith(prefix) for prefix in shared)
+        for part in TEXT_PARTS
+        if (value := getattr(rule.entry, part)) is not None
+    }
+
+
+def same_texts(plan_types: list[str]) -> list[str]:
+    """Every text carried by two plan types' own folders, or by one of them and the shared library: such an entry
+    belongs in the shared library, once. Short titles that two different entries may share by chance are kept
+    out (under 8 words)."""
+    seen: dict[str, str] = {}
+    for plan_type in plan_types:
+        seen.update({text: where for text, where in shared_texts(plan_type).items()})
+    found = []
+    for plan_type in plan_types:
+        for text, where in own_texts(plan_type).items():
+            if len(text.split()) >= 8 and text in seen and seen[text] != where:
+                found.append(f"{where} repeats {seen[text]}: {text[:60]}...")
+            seen.setdefault(text, where)
+    return found
+
+
+def test_no_two_plan_types_carry_the_same_entry_text() -> None:
+    assert {"relactation", "low-supply"} <= set(available())
+    assert same_texts(available()) == []
+
+
+def test_a_copied_entry_is_found(toy: Path) -> None:
+    """The check above can fail: a plan type that copies a relactation entry's text is named."""
+    relactation = load_library(plan_type="relactation")
+    copied = relactation.rules["expect-relationship-not-volume"].entry.text
+    assert copied is not None
+    (toy / "library" / "copy.yaml").write_text(
+        "entries:\n  - id: toy-copy\n    kind: expectation\n    section: toy_section\n"
+        f"    title: {{en: \"Copied\"}}\n    text: {{en: {json.dumps(copied['en'])}}}\n"
+        "    clinician_note: \"Toy.\"\n    sources: [TOY1]\n",
+        encoding="utf-8",
+    )
+    found = same_texts(["relactation", "toy"])
+    assert len(found) == 1 and "toy: toy-copy.text repeats relactation: expect-relationship-not-volume.text" in found[0]
+
+
+def test_both_plan_types_use_the_shared_library_once() -> None:
+    relactation, low_supply = load_plantype("relactation"), load_plantype("low-supply")
+    assert relactation.shared == low_supply.shared and len(relactation.shared) == 1
+    shared = relactation.shared[0]
+    for name in ("low-supply", "relactation"):
+        library = load_library(plan_type=name)
+        assert "refer-few-wet-diapers" in library.rules and "help-emergency" in library.rules
+        assert library.origins[0] == "careplan/plantypes/shared/library", library.origins
+    assert (shared / "sources.yaml").is_file()
+    assert not (load_plantype("low-supply").library / "sections.yaml").exists()
+
+
+def test_a_plan_type_may_name_the_shared_library_and_a_wrong_name_is_refused(toy: Path) -> None:
+    (toy / "plantype.toml").write_text(MANIFEST + 'shared = ["shared"]\n', encoding="utf-8")
+    assert "help-emergency" in load_library(plan_type="toy").rules
+    (toy / "plantype.toml").write_text(MANIFEST + 'shared = ["nowhere"]\n', encoding="utf-8")
+    with pytest.raises(InputError, match="shared: 'nowhere' is not a shared library"):
+        load_plantype("toy")
+
+
+def test_library_check_type_checks_every_plan_type() -> None:
+    result = CliRunner().invoke(cli, ["library", "check"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("low-supply: ok: ") and "\nrelactation: ok: " in result.output

@@ -24,9 +24,9 @@ from tests.conftest import BASE_INTAKE, make_intake, schedule_of
 from tests.rules.test_safety_properties import (
     EQUIPMENT_ENTRIES,
     INFLAMMATION_EXCLUDES,
-    LIBRARY,
     check_plan_is_safe,
     item_text,
+    library_of,
 )
 
 B = "babies.0."
@@ -593,7 +593,7 @@ FAMILIES = [
 
 def plan_for(changes: dict[str, Any]) -> tuple[Intake, Plan]:
     intake = make_intake(**changes)
-    return intake, build_plan(intake, LIBRARY)
+    return intake, build_plan(intake, library_of(intake))
 
 
 def test_there_are_at_least_25_families() -> None:

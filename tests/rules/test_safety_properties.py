@@ -26,21 +26,45 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from careplan.intake import Baby, Health, Intake
+from careplan.intake.low_supply import FeedingFacts, ParentFacts
 from careplan.plan import ConditionTrace, Plan, PlanItem
+from careplan.plantypes import available
 from careplan.rules.engine import _evaluate, build_plan
-from careplan.rules.library import load_library
+from careplan.rules.library import Library, load_library
 from tests.conftest import make_intake
 from tests.helpers.strategies import intakes
 
 pytestmark = pytest.mark.slow  # slow: builds plans for hundreds of generated intakes
 
-LIBRARY = load_library()
+#: Every plan type's library: the properties hold for each.
+LIBRARIES = {name: load_library(plan_type=name) for name in available()}
+PLAN_TYPES = sorted(LIBRARIES)
+
+
+def library_of(intake: Intake) -> Library:
+    return LIBRARIES[intake.plan_type]
+
 
 #: Where a model's values are found in an intake (for make_intake) and in a trace.
-ROOTS: dict[type[BaseModel], tuple[str, str]] = {Baby: ("babies.0.", "baby."), Health: ("health.", "health.")}
+ROOTS: dict[type[BaseModel], tuple[str, str]] = {
+    Baby: ("babies.0.", "baby."),
+    Health: ("health.", "health."),
+    FeedingFacts: ("low_supply.feeding.", "low_supply.feeding."),
+    ParentFacts: ("low_supply.parent.", "low_supply.parent."),
+}
+#: The models only a low-supply intake fills in.
+LOW_SUPPLY_MODELS = (FeedingFacts, ParentFacts)
+
+
+def family_part(intake: Intake, model: type[BaseModel]) -> BaseModel:
+    """The part of the intake a family-level model's values are in."""
+    if model is Health:
+        return intake.health
+    return intake.low_supply.feeding if model is FeedingFacts else intake.low_supply.parent
 
 #: The fields the issue names as carrying red flags; the metadata may add more, never fewer.
 RED_FLAG_FIELDS = {
@@ -66,9 +90,11 @@ DERIVED_READS: dict[tuple[type[BaseModel], str], tuple[str, ...]] = {
 }
 
 #: Entries that need equipment, left out in an emergency setting (IFE2).
-EQUIPMENT_ENTRIES = {"double-pumping", "warmth-and-massage", "power-pumping", "pump-comfort-fit"}
-#: Entries that an inflamed breast or a parent's fever rules out (ABM36).
-INFLAMMATION_EXCLUDES = {"warmth-and-massage", "power-pumping", "hands-on-pumping"}
+EQUIPMENT_ENTRIES = {"double-pumping", "warmth-and-massage", "power-pumping", "pump-comfort-fit",
+                     "double-pump-both-sides", "pump-flange-fit"}  # the last two: low supply's
+#: Entries that an inflamed breast or a parent's fever rules out (ABM36; low supply's L17 pauses more).
+INFLAMMATION_EXCLUDES = {"warmth-and-massage", "power-pumping", "hands-on-pumping", "express-after-feeds",
+                         "double-pump-both-sides", "caution-few-pumping-sessions"}
 DAILY_CAP_ML = 900
 
 
@@ -144,8 +170,8 @@ def items_for(plan: Plan, name: str, ids: set[str] | None = None) -> list[PlanIt
     return [i for i in plan.items() if (not i.babies or name in i.babies) and (ids is None or i.id in ids)]
 
 
-def holds_amounts(item: PlanItem) -> bool:
-    return item.kind in ("urgent", "referral") and LIBRARY.rules[item.id].entry.holds_amounts
+def holds_amounts(item: PlanItem, library: Library) -> bool:
+    return item.kind in ("urgent", "referral") and library.rules[item.id].entry.holds_amounts
 
 
 def item_text(plan: Plan, item_id: str) -> str:
@@ -179,13 +205,22 @@ def reaches_urgent_or_referral(plan: Plan, baby: Baby | None, model: type[BaseMo
 # ----------------------------------------------------------------------------------------------------------------
 
 
+def feeding_shown(intake: Intake, plan: Plan, baby: Baby) -> bool:
+    """A relactation plan has every baby's milk amounts; a low-supply plan only a baby who gets or needs extra milk
+    (its supplement-when-needed entry is in the plan for that baby)."""
+    if intake.plan_type == "relactation":
+        return True
+    return bool(items_for(plan, baby.name, {"supplement-when-needed"}))
+
+
 def check_amounts(intake: Intake, plan: Plan) -> None:
     """1: guards withhold amounts and the step-down; estimates are ranges; step-downs only when safe and asked."""
-    assert [f.baby for f in plan.feeding] == [b.name for b in intake.babies]
+    fed = [b for b in intake.babies if feeding_shown(intake, plan, b)]
+    assert [f.baby for f in plan.feeding] == [b.name for b in fed]
     start = intake.course_start
-    for baby, feeding in zip(intake.babies, plan.feeding, strict=True):
+    for baby, feeding in zip(fed, plan.feeding, strict=True):
         who = f"{baby.name!r} (guards {baby.amount_guards})"
-        held_by_item = [i.id for i in items_for(plan, baby.name) if holds_amounts(i)]
+        held_by_item = [i.id for i in items_for(plan, baby.name) if holds_amounts(i, library_of(intake))]
         estimate = (feeding.need_ml_low, feeding.need_ml_high, feeding.per_feed_ml_low, feeding.per_feed_ml_high)
         if baby.amount_guards or held_by_item:
             assert estimate == (None, None, None, None), f"{who}: an estimate while amounts are held {held_by_item}"
@@ -222,11 +257,13 @@ def check_red_flags(intake: Intake, plan: Plan) -> None:
     urgent now."""
     missed = []
     for model, field, value in red_flag_values():
-        if model is Health:
-            if value in recorded(intake.health, field) and not reaches_urgent_or_referral(
+        if model in LOW_SUPPLY_MODELS and intake.plan_type != "low-supply":
+            continue
+        if model is not Baby:
+            if value in recorded(family_part(intake, model), field) and not reaches_urgent_or_referral(
                 plan, None, model, field, value
             ):
-                missed.append(f"health.{field}={value}")
+                missed.append(f"{ROOTS[model][0]}{field}={value}")
             continue
         for baby in intake.babies:
             here = value in recorded(baby, field) and is_red_flag_here(baby, field, value)
@@ -264,7 +301,7 @@ def check_exclusions(intake: Intake, plan: Plan) -> None:
     per_baby = {(i.id, name) for i in plan.items() for name in i.babies}
     for_everyone = {i.id for i in plan.items() if not i.babies}
     for exclusion in plan.exclusions:
-        kind = LIBRARY.rules[exclusion.id].entry.kind
+        kind = library_of(intake).rules[exclusion.id].entry.kind
         assert kind not in ("urgent", "referral"), f"{exclusion.id} ({kind}) is listed as left out"
         assert exclusion.reason.strip(), f"{exclusion.id} is left out with no reason"
         assert exclusion.id not in for_everyone, f"{exclusion.id} is excluded and also recommended"
@@ -275,9 +312,9 @@ def check_exclusions(intake: Intake, plan: Plan) -> None:
             assert exclusion.id not in plan.item_ids(), f"{exclusion.id} is excluded and also recommended"
         # Only what matters to this family is listed: an entry that would have been in this plan, not one whose
         # own conditions did not hold (a herb's caution for a condition the parent does not have is not news).
-        rule = LIBRARY.rules[exclusion.id]
+        rule = library_of(intake).rules[exclusion.id]
         babies = [b for b in intake.babies if b.name in exclusion.babies] or intake.babies
-        assert any(_evaluate(rule, intake, baby) is not None for baby in babies), (
+        assert any(_evaluate(rule, intake, baby, library_of(intake).parameters) is not None for baby in babies), (
             f"{exclusion.id} is listed as left out, but it would not have been in this family's plan"
         )
 
@@ -286,6 +323,11 @@ def check_schedule(intake: Intake, plan: Plan) -> None:
     """6: comfort nursing has no timetable; an older child's night session follows the child; an emergency uses
     no equipment."""
     schedule = plan.schedule
+    if intake.consult.setting == "emergency":
+        assert not plan.item_ids() & EQUIPMENT_ENTRIES, plan.item_ids() & EQUIPMENT_ENTRIES
+    if intake.plan_type == "low-supply" and schedule is None:
+        assert not {"pump-often-pump-dependent", "express-after-feeds"} & plan.item_ids()
+        return  # a low-supply plan times milk removal only for pumping (L25) or expressing after feeds (L24)
     assert schedule is not None, "a relactation plan has a milk-removal schedule"
     if intake.goals.goal == "comfort_nursing":
         assert schedule.kind == "comfort" and schedule.sessions == []
@@ -309,6 +351,8 @@ def check_breast_and_follow_up(intake: Intake, plan: Plan) -> None:
     if inflamed or health.fever == "yes":
         assert "refer-breast-inflammation" in plan.item_ids()
         assert not plan.item_ids() & INFLAMMATION_EXCLUDES, plan.item_ids() & INFLAMMATION_EXCLUDES
+    if intake.plan_type != "relactation":
+        return  # the timeline and its first-milk expectations are relactation's
     assert plan.timeline[0].from_date == intake.course_start
     if (intake.lactation.latest_expressed_ml_per_24h or 0) > 0:
         assert "expect-timeline" not in plan.item_ids()
@@ -373,7 +417,10 @@ def expected_guards(intake: Intake, baby: Baby) -> set[str]:
     # volume recorded more than none (a volume that fell to 0 at the last check does not count as milk).
     volumes = [p for p in sorted(intake.progress, key=lambda p: p.date) if p.expressed_ml_per_24h is not None]
     latest = volumes[-1].expressed_ml_per_24h if volumes else None
-    if intake.lactation.current_output != "some" and not (latest or 0) > 0:
+    # A low-supply intake also documents milk when it came in, or when a day's pumping was measured (schema 1.1).
+    block = intake.low_supply
+    low_supply_milk = block.milk_came_in.status == "yes" or (block.pumping.ml_24h or 0) > 0
+    if intake.lactation.current_output != "some" and not (latest or 0) > 0 and not low_supply_milk:
         guards.add("no_milk_yet")
     return guards
 
@@ -399,18 +446,20 @@ def test_red_flag_metadata_covers_every_value_of_every_field() -> None:
 
 
 RED_FLAG_CASES = [
-    pytest.param(model, field, value, id=f"{model.__name__}.{field}={value}")
+    pytest.param(plan_type, model, field, value, id=f"{plan_type}-{model.__name__}.{field}={value}")
+    for plan_type in PLAN_TYPES
     for model, field, value in red_flag_values()
+    if plan_type == "low-supply" or model not in LOW_SUPPLY_MODELS
 ]
 
 
-@pytest.mark.parametrize(("model", "field", "value"), RED_FLAG_CASES)
+@pytest.mark.parametrize(("plan_type", "model", "field", "value"), RED_FLAG_CASES)
 def test_each_red_flag_on_a_well_intake_reaches_an_urgent_item_or_referral(
-    model: type[BaseModel], field: str, value: str
+    plan_type: str, model: type[BaseModel], field: str, value: str
 ) -> None:
     path = ROOTS[model][0] + field
-    intake = make_intake(**{path: [value] if is_list_field(model, field) else value})
-    plan = build_plan(intake, LIBRARY)
+    intake = make_intake(plan_type=plan_type, **{path: [value] if is_list_field(model, field) else value})
+    plan = build_plan(intake, library_of(intake))
     baby = intake.babies[0] if model is Baby else None
     assert baby is None or is_red_flag_here(baby, field, value)
     read = [(i.id, [list(t.values) for t in i.trace]) for i in plan.items() if i.kind in ("urgent", "referral")]
@@ -428,10 +477,11 @@ def test_each_red_flag_on_a_well_intake_reaches_an_urgent_item_or_referral(
         pytest.param({"babies.0.fever": "no", "babies.0.temperature_c": 39.1}, id="answered-no-but-39.1"),
     ],
 )
-def test_fever_under_90_days_is_urgent_now(changes: dict[str, Any]) -> None:
-    intake = make_intake(**changes)
+@pytest.mark.parametrize("plan_type", PLAN_TYPES)
+def test_fever_under_90_days_is_urgent_now(plan_type: str, changes: dict[str, Any]) -> None:
+    intake = make_intake(plan_type=plan_type, **changes)
     assert intake.babies[0].age_days < 90
-    plan = build_plan(intake, LIBRARY)
+    plan = build_plan(intake, library_of(intake))
     assert any(i.kind == "urgent" and i.urgency == "now" for i in plan.items())
     check_plan_is_safe(intake, plan)
 
@@ -451,37 +501,41 @@ PROPERTY_SETTINGS = settings(
 )
 
 
+#: Generated intakes of every plan type.
+ANY_INTAKE = st.one_of(*(intakes(plan_type) for plan_type in PLAN_TYPES))
+
+
 @PROPERTY_SETTINGS
-@given(intake=intakes())
+@given(intake=ANY_INTAKE)
 def test_a_guarded_baby_gets_no_estimate_and_no_step_down(intake: Intake) -> None:
-    plan = build_plan(intake, LIBRARY)
+    plan = build_plan(intake, library_of(intake))
     for baby in intake.babies:
         assert set(baby.amount_guards) == expected_guards(intake, baby), baby.name
     check_amounts(intake, plan)
 
 
 @PROPERTY_SETTINGS
-@given(intake=intakes())
+@given(intake=ANY_INTAKE)
 def test_every_recorded_red_flag_reaches_an_urgent_item_or_referral(intake: Intake) -> None:
-    check_red_flags(intake, build_plan(intake, LIBRARY))
+    check_red_flags(intake, build_plan(intake, library_of(intake)))
 
 
 @PROPERTY_SETTINGS
-@given(intake=intakes())
+@given(intake=ANY_INTAKE)
 def test_every_medicine_taken_is_recognised_or_named(intake: Intake) -> None:
-    check_medicines(intake, build_plan(intake, LIBRARY))
+    check_medicines(intake, build_plan(intake, library_of(intake)))
 
 
 @PROPERTY_SETTINGS
-@given(intake=intakes())
+@given(intake=ANY_INTAKE)
 def test_nothing_excluded_is_recommended_and_no_referral_is_left_out(intake: Intake) -> None:
-    check_exclusions(intake, build_plan(intake, LIBRARY))
+    check_exclusions(intake, build_plan(intake, library_of(intake)))
 
 
 @PROPERTY_SETTINGS
-@given(intake=intakes())
+@given(intake=ANY_INTAKE)
 def test_schedules_breasts_and_follow_ups(intake: Intake) -> None:
-    plan = build_plan(intake, LIBRARY)
+    plan = build_plan(intake, library_of(intake))
     check_schedule(intake, plan)
     check_breast_and_follow_up(intake, plan)
 
