@@ -253,6 +253,8 @@ class ClinicalRecord(_Frozen):
     current_output: str = "unknown"
     latest_expressed_ml_per_24h: float | None = None
     babies: list[BabyRecord] = []
+    #: A low-supply plan's history (intake schema 1.1): when the milk came in, feeding and pumping now, the EPDS.
+    low_supply: dict[str, str | float | int | None] | None = None
 
 
 class LanguageNote(_Frozen):

@@ -53,7 +53,7 @@ class DocumentContext:
         """The locale for this family, and the plan's words in its spelling (nappy for diaper), once."""
         self.fmt = Formatter(self.practice.locale_for(self.plan.jurisdiction), language=self.plan.language)
         self.plan = Plan.model_validate(respelled(self.plan.model_dump(), self.fmt.spell))
-        self.words = words(self.plan.language)
+        self.words = words(self.plan.language, self.plan.plan_type)
 
     def t(self, key: str, /, **values: Any) -> Markup:
         """careplan's phrase ``key`` in the plan's language and spelling, as HTML: the phrase and every value are

@@ -89,7 +89,36 @@ def summary(plan: Plan, fmt: Formatter) -> list[str]:
     return sentences
 
 
+def _low_supply_history(facts: dict[str, Any]) -> str:
+    """A low-supply consult's history: the milk coming in, feeding and pumping now, test weights, the EPDS."""
+    came_in = {"yes": "the milk came in", "not_yet": "the milk has not come in yet",
+               "never": "the milk never came in", "unknown": "when the milk came in is not known"}
+    text = came_in.get(str(facts["milk_came_in"]), "when the milk came in is not known")
+    if facts["milk_came_in"] == "yes" and facts["milk_in_hours"] is not None:
+        text += f" about {float(facts['milk_in_hours']):.0f} hours after the birth"
+    at_breast = {"yes": "feeds at the breast", "some": "some feeds at the breast", "no": "pump-dependent",
+                 "unknown": "feeding at the breast not recorded"}
+    text += f"; {at_breast.get(str(facts['at_breast']), 'feeding at the breast not recorded')}"
+    if facts["breastfeeds_24h"] is not None:
+        text += f", {facts['breastfeeds_24h']} breastfeeds in 24 hours"
+    if facts["pump_sessions_24h"]:
+        sessions = facts["pump_sessions_24h"]
+        text += f"; pumping {sessions} time{'' if sessions == 1 else 's'} in 24 hours"
+        if facts["pumped_ml_24h"] is not None:
+            text += f", about {float(facts['pumped_ml_24h']):.0f} mL"
+        if facts["pumps_after_feeds_only"] == "yes":
+            text += " (after feeds only: not a measure of the baby's intake)"
+    if facts["test_weights"]:
+        text += (f"; {facts['test_weights']} test weight{'' if facts['test_weights'] == 1 else 's'} totalling "
+                 f"{facts['test_weight_total_g']} g (a single feed can be off by 12-15 mL)")
+    if facts["epds"] is not None:
+        text += f"; EPDS {facts['epds']}"
+    return text[0].upper() + text[1:]
+
+
 def _history(record: ClinicalRecord) -> str:
+    if record.low_supply is not None:
+        return _low_supply_history(record.low_supply)
     if record.breastfed_this_baby == "no":
         text = "The parent has not breastfed this baby"
     elif record.breastfeeding_weeks is not None:

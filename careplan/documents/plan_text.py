@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import textwrap
 
+from careplan.language.phrases import words
 from careplan.plan import Plan, PlanItem
 
 WIDTH = 100
@@ -72,7 +73,7 @@ def _daily_lines(plan: Plan) -> list[str]:
 def plan_text(plan: Plan) -> str:
     """The plan as a parent would read it, in plain text."""
     out = [
-        f"Relactation care plan for {plan.parent_name}",
+        words("en", plan.plan_type)("document.title", name=plan.parent_name),
         f"Baby: {', '.join(plan.baby_names)}    Consult: {plan.consult_date.isoformat()}",
         f"Goal: {plan.goal.replace('_', ' ')}",
     ]

@@ -127,6 +127,8 @@ def _centile_curves(
         return []
     start = max(0.0, low_week * DAYS_PER_WEEK)
     end = min(float(MAX_AGE_DAYS), high_week * DAYS_PER_WEEK)
+    if end <= start:  # every weighing before the term date (a preterm baby): the standard starts at term
+        return []
     steps = 40
     days = [start + (end - start) * step / steps for step in range(steps + 1)]
     say = words(language)

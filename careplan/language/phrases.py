@@ -89,13 +89,18 @@ def catalogue(language: str) -> tuple[Catalogue, tuple[str, ...]]:
 
 
 class Words:
-    """One language's phrases: ``words("group.key", name=value)``."""
+    """One language's phrases: ``words("group.key", name=value)``. With a plan type, a phrase that has a variant
+    for it (``cover_title@low-supply`` beside ``cover_title``) reads as the variant: the few sentences that name
+    the kind of plan."""
 
-    def __init__(self, language: str) -> None:
+    def __init__(self, language: str, plan_type: str | None = None) -> None:
         self.language = language
+        self.plan_type = plan_type
         self._catalogue = None if language == "en" else catalogue(language)[0]
 
     def __call__(self, key: str, /, **values: Any) -> str:
+        if self.plan_type is not None and f"{key}@{self.plan_type}" in _flat():
+            key = f"{key}@{self.plan_type}"
         english_text = _flat()[key]  # a KeyError here is a misspelt key in careplan's own code
         text = english_text
         if self._catalogue is not None:
@@ -105,6 +110,6 @@ class Words:
 
 
 @cache
-def words(language: str) -> Words:
-    """The phrases in ``language`` (English for ``en``)."""
-    return Words(language)
+def words(language: str, plan_type: str | None = None) -> Words:
+    """The phrases in ``language`` (English for ``en``), with ``plan_type``'s variants where it has them."""
+    return Words(language, plan_type)

@@ -29,6 +29,7 @@ def clinical_record(intake: Intake) -> ClinicalRecord:
         stop_reasons=list(lactation.stop_reasons),
         current_output=lactation.current_output,
         latest_expressed_ml_per_24h=lactation.latest_expressed_ml_per_24h,
+        low_supply=_low_supply(intake) if intake.plan_type == "low-supply" else None,
         babies=[
             BabyRecord(
                 name=baby.name,
@@ -51,3 +52,19 @@ def clinical_record(intake: Intake) -> ClinicalRecord:
             for baby in intake.babies
         ],
     )
+
+
+def _low_supply(intake: Intake) -> dict[str, str | float | int | None]:
+    block = intake.low_supply
+    return {
+        "milk_came_in": block.milk_came_in.status,
+        "milk_in_hours": block.milk_came_in.hours_after_birth,
+        "at_breast": block.feeding.at_breast,
+        "breastfeeds_24h": block.feeding.breastfeeds_24h,
+        "pump_sessions_24h": block.pumping.sessions_24h,
+        "pumped_ml_24h": block.pumping.ml_24h,
+        "pumps_after_feeds_only": block.pumping.after_feeds_only,
+        "test_weights": block.test_weight_count,
+        "test_weight_total_g": block.test_weight_total_g,
+        "epds": block.parent.epds,
+    }

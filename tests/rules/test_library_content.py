@@ -29,15 +29,21 @@ from careplan.intake import Intake, load_intake
 from careplan.language import phrases
 from careplan.locales import Formatter, locale_for
 from careplan.plan import Plan
+from careplan.plantypes import available
 from careplan.rules.computed import FEEDING_SOURCES, SCHEDULE_SOURCES, STEP_DOWN_SOURCES
 from careplan.rules.engine import build_plan
 from careplan.rules.library import Library, iter_texts, load_library
-from tests.conftest import EXAMPLES, ROOT, make_intake, schedule_of
+from tests.conftest import EXAMPLES, LOW_SUPPLY_EXAMPLES, ROOT, make_intake, schedule_of
 
 #: US school grade that parent-facing text must not exceed, by each formula.
 MAX_GRADE = 8.0
 LIBRARY = load_library()
-ENTRIES = sorted(LIBRARY.rules.values(), key=lambda rule: rule.entry.id)
+#: Every plan type's library: each entry once (a shared entry is in both), a plan type's own entries by origin.
+LIBRARIES = {name: load_library(plan_type=name) for name in available()}
+ENTRIES = sorted(
+    {(rule.origin, rule.entry.id): rule for library in LIBRARIES.values() for rule in library.rules.values()}.values(),
+    key=lambda rule: (rule.entry.id, rule.origin),
+)
 TEMPLATES = ROOT / "templates"
 
 # --- Counting --------------------------------------------------------------------------------------------------
@@ -251,6 +257,11 @@ FILL: dict[str, Any] = {
         " Your baby had light treatment, so the doctor will want to know if the yellow comes back or gets deeper."
     ),
     "wet": 6,
+    # low supply
+    "days": 5,
+    "hours": 90.0,
+    "gap": 6.0,
+    "sessions": 4,
 }
 
 
@@ -264,8 +275,18 @@ class _Filler(string.Formatter):
         return str(super().format_field(value, format_spec))
 
 
-def fill(text: str) -> str:
-    return _Filler().vformat(text, (), FILL)
+def fill(text: str, entry: Any = None) -> str:
+    """The text with plausible values; a param that gives words keys reads as the longest of its words (the
+    hardest case for the readability formulas)."""
+    values = dict(FILL)
+    for param, choices in (entry.words.items() if entry is not None else []):
+        values[param] = max((choice["en"] for choice in choices.values()), key=len)
+    return _Filler().vformat(text, (), values)
+
+
+def _where(rule: Any) -> str:
+    """Nothing for relactation's and the shared entries; the plan type for another plan type's own."""
+    return "" if "/low-supply/" not in rule.origin else "@low-supply"
 
 
 def passage(*parts: str | None) -> str:
@@ -277,16 +298,16 @@ def passage(*parts: str | None) -> str:
 def _library_texts() -> Iterator[tuple[str, str]]:
     for rule in ENTRIES:
         entry = rule.entry
-        texts = {part: fill(text) for part, lang, text in iter_texts(entry) if lang == "en"}
+        texts = {part: fill(text, entry) for part, lang, text in iter_texts(entry) if lang == "en"}
         if entry.kind != "exclusion":
             # An exclusion entry never becomes an item (careplan.rules.engine skips it; see
             # test_exclusion_entries_never_reach_a_parent): of its texts a parent reads only the exclusion reason.
             body = [texts.get(part) for part in ("title", "text", "why", "because")]
-            yield f"{entry.id}", passage(*body)
+            yield f"{entry.id}{_where(rule)}", passage(*body)
             if "short" in texts or "avoid_if" in texts:  # the herb table's row, read on its own
                 yield f"{entry.id}.table", passage(texts.get("title"), texts.get("short"), texts.get("avoid_if"))
         if "exclusion_reason" in texts:
-            yield f"{entry.id}.exclusion_reason", texts["exclusion_reason"]
+            yield f"{entry.id}{_where(rule)}.exclusion_reason", texts["exclusion_reason"]
     for section in LIBRARY.sections:
         yield f"section-{section.id}", passage(section.title["en"], (section.intro or {}).get("en"))
     for goal, sentence in GOALS.items():
@@ -348,6 +369,9 @@ def _example_plans() -> Iterator[tuple[str, Plan]]:
     for path in EXAMPLES:
         # In English: the Spanish family's plan is measured in Spanish (tests/language/test_spanish.py).
         yield path.stem[:2], build_plan(_with_short_names(load_intake(path)), LIBRARY, language="en")
+    for path in LOW_SUPPLY_EXAMPLES:
+        plan = build_plan(_with_short_names(load_intake(path)), LIBRARIES["low-supply"], language="en")
+        yield f"low-supply-{path.stem[:2]}", plan
     # Branches of the computed parts that no example reaches: an older baby, a one-year-old, an emergency setting.
     yield "older", build_plan(make_intake(**{"babies.0.birth_date": "2025-09-01"}), LIBRARY)
     yield "toddler", build_plan(make_intake(**{"babies.0.birth_date": "2025-02-01"}), LIBRARY)
@@ -362,8 +386,10 @@ def _plan_texts() -> Iterator[tuple[str, str]]:
     """The texts of the example plans, each once, leaving out those already checked as library texts."""
     seen = {text for _, text in LIBRARY_TEXTS}
     for name, plan in EXAMPLE_PLANS:
-        found: list[tuple[str, str | None]] = [("schedule.note", schedule_of(plan).note)]
-        found += [("session.what", session.what) for session in schedule_of(plan).sessions]
+        found: list[tuple[str, str | None]] = []
+        if plan.plan_type == "relactation" or plan.schedule is not None:
+            found += [("schedule.note", schedule_of(plan).note)]
+            found += [("session.what", session.what) for session in schedule_of(plan).sessions]
         for feeding in plan.feeding:
             found.append(("feeding.basis", feeding.basis))
             found += [("feeding.note", note) for note in feeding.notes]
@@ -391,7 +417,8 @@ def test_every_placeholder_has_a_plausible_value() -> None:
     for rule in ENTRIES:
         for part, lang, text in iter_texts(rule.entry):
             for _, name, _, _ in string.Formatter().parse(text):
-                assert name is None or name in FILL, f"{rule.entry.id} {part}.{lang}: add a value for {{{name}}}"
+                known = name is None or name in FILL or name in rule.entry.words
+                assert known, f"{rule.entry.id} {part}.{lang}: add a value for {{{name}}}"
 
 
 def test_exclusion_entries_never_reach_a_parent() -> None:
@@ -480,7 +507,9 @@ def test_no_doses_in_any_parent_text() -> None:
 # --- Sources ------------------------------------------------------------------------------------------------------
 
 
-def test_every_entry_has_sources_that_exist(library: Library) -> None:
+@pytest.mark.parametrize("plan_type", sorted(LIBRARIES))
+def test_every_entry_has_sources_that_exist(plan_type: str) -> None:
+    library = LIBRARIES[plan_type]
     for rule in library.rules.values():
         assert rule.entry.sources
         for source in rule.entry.sources:
