@@ -167,6 +167,7 @@ class PlanHooks:
         libraries: tuple[Path, ...] = (),
         practice: Path | None = None,
         render: bool = False,
+        plan_type: str = "relactation",
         *,
         library: Library | None = None,
     ) -> None:
@@ -175,16 +176,21 @@ class PlanHooks:
         from careplan.practice import load_practice
 
         self.libraries = libraries
+        self.plan_type = plan_type
+        if library is not None and library.plantype is not None and library.plantype.id != plan_type:
+            library = None  # loaded for another plan type: this interview's own loads on first need
         self.practice = load_practice(practice) if render else None
         self._library = library
         self._lock = threading.Lock()
 
     @classmethod
-    def factory(cls, library: Library | None = None) -> Callable[[tuple[Path, ...], Path | None, bool], PlanHooks]:
-        """A factory for ``run_interview``; ``library`` when it is already loaded."""
+    def factory(
+        cls, library: Library | None = None
+    ) -> Callable[[tuple[Path, ...], Path | None, bool, str], PlanHooks]:
+        """A factory for ``run_interview``; ``library`` when it is already loaded (used only for its plan type)."""
 
-        def make(libraries: tuple[Path, ...], practice: Path | None, render: bool) -> PlanHooks:
-            return cls(libraries, practice, render, library=library)
+        def make(libraries: tuple[Path, ...], practice: Path | None, render: bool, plan_type: str) -> PlanHooks:
+            return cls(libraries, practice, render, plan_type, library=library)
 
         return make
 
@@ -194,7 +200,7 @@ class PlanHooks:
             if self._library is None:
                 from careplan.rules.library import load_library
 
-                self._library = load_library(*self.libraries)
+                self._library = load_library(*self.libraries, plan_type=self.plan_type)
             return self._library
 
     def load(self) -> None:

@@ -119,12 +119,16 @@ def batch(
     "--invalid", type=click.IntRange(min=0), default=0, show_default=True,
     help="Also write this many broken intakes (malformed JSON, wrong types, impossible dates ...).",
 )
-def synthetic(folder: Path, count: int, seed: int, start: int, invalid: int) -> None:
+@click.option(
+    "--plan-type", type=click.Choice(["relactation", "low-supply"]), default="relactation", show_default=True,
+    help="The kind of consult the intakes record.",
+)
+def synthetic(folder: Path, count: int, seed: int, start: int, invalid: int, plan_type: str) -> None:
     """Write synthetic intakes (invented families, realistic variety) for tests, benchmarks and demos.
 
-    Example: careplan synthetic -o /tmp/intakes -n 200 --invalid 5
+    Example: careplan synthetic -o /tmp/intakes -n 200 --invalid 5 --plan-type low-supply
     """
     from careplan.synthetic import write_synthetic
 
-    paths = write_synthetic(folder, count, seed=seed, start=start, invalid=invalid)
+    paths = write_synthetic(folder, count, seed=seed, start=start, invalid=invalid, plan_type=plan_type)
     click.echo(f"wrote {len(paths)} intake{'s' if len(paths) != 1 else ''} to {folder}")

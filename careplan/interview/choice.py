@@ -46,5 +46,11 @@ def choose_plan_type(console: object = None) -> str:
     if len(kinds) == 1:
         return kinds[0][0]
     choices = [Choice(title=title, value=plan_id) for plan_id, title in kinds]
-    picked = select("What is this consult about?", choices).unsafe_ask()
+    picked = select(
+        "What is this consult about?",
+        choices,
+        use_shortcuts=True,
+        use_jk_keys=False,
+        instruction="(number or arrows, Enter)",
+    ).unsafe_ask()
     return str(picked)

@@ -49,5 +49,5 @@ class Hooks(Protocol):
 
 
 #: Makes the hooks for an interview from its settings (kept in the partial file, so a resumed interview gets
-#: the same): the practice's library folders, the practice file, and whether a PDF is wanted.
-HooksFactory = Callable[[tuple[Path, ...], Path | None, bool], Hooks]
+#: the same): the practice's library folders, the practice file, whether a PDF is wanted, and the plan type.
+HooksFactory = Callable[[tuple[Path, ...], Path | None, bool, str], Hooks]

@@ -418,7 +418,7 @@ def run_interview(
 
     state, form = _start_state(output, resume, previous, render, practice, libraries, form, console, choose)
     settings = (tuple(Path(p) for p in state.libraries), Path(state.practice) if state.practice else None)
-    background = Background(hooks(*settings, state.render), state.render, warm_up)
+    background = Background(hooks(*settings, state.render, state.plan_type), state.render, warm_up)
     interview = Interview(form, state, console, background, today)
     if state.answers:
         save_partial(state)

@@ -108,6 +108,18 @@ def test_write_synthetic_and_the_command(tmp_path: Path) -> None:
         assert ((tmp_path / "b" / name).stat().st_mode & 0o777) == 0o600
 
 
+def test_the_command_writes_low_supply_intakes(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["synthetic", "-o", str(tmp_path), "-n", "4", "--seed", "2", "--plan-type", "low-supply"]
+    )
+    assert result.exit_code == 0, result.output
+    for path in sorted(tmp_path.glob("synthetic-*.json")):
+        intake = load_intake(path)
+        assert intake.plan_type == "low-supply" and "low_supply" in json.loads(path.read_text(encoding="utf-8"))
+    again = write_synthetic(tmp_path / "again", 4, seed=2, plan_type="low-supply")
+    assert path.read_bytes() == again[-1].read_bytes()
+
+
 @SRGB_LEAK_FILTER
 def test_names_in_every_script_render_without_warnings(tmp_path: Path) -> None:
     """The generator's families whose names are in Arabic, Devanagari, Chinese, Hebrew, Greek and Thai script

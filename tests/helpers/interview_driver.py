@@ -158,8 +158,11 @@ def drive(
     given = form
     if form is None:  # a resumed interview's form is its saved plan type's, which the interview picks itself
         resume = options.get("resume")
-        form = plan_form(load_partial(Path(resume)).plan_type) if resume is not None else builtin_form()
-        given = None if resume is not None else form
+        given = None if resume is not None else builtin_form()
+        if isinstance(script, str):  # raw keys: no form needed to type them (and the file may not be a partial)
+            form = given or builtin_form()
+        else:
+            form = plan_form(load_partial(Path(resume)).plan_type) if resume is not None else builtin_form()
     text = script if isinstance(script, str) else keys(form, script)
     screen = io.StringIO()
     with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):

@@ -216,8 +216,8 @@ def test_a_crash_loses_nothing(tmp_path: Path, library: Library) -> None:
                 raise RuntimeError("boom: Mateo 3180 g")
             return super().red_flags(intake)
 
-    def flaky(libraries: tuple[Path, ...], practice: Path | None, render: bool) -> Flaky:
-        return Flaky(libraries, practice, render, library=library)
+    def flaky(libraries: tuple[Path, ...], practice: Path | None, render: bool, plan_type: str) -> Flaky:
+        return Flaky(libraries, practice, render, plan_type, library=library)
 
     out = tmp_path / "intake.json"
     first = drive(script, today=consult_day(expected), output=out, hooks=flaky)

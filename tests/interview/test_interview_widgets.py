@@ -392,8 +392,9 @@ def test_the_health_conditions_list_in_a_24_line_terminal(tmp_path: Path) -> Non
     env = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state"), "TERM": "xterm-256color",
            "PROMPT_TOOLKIT_NO_CPR": "1", "LINES": "24", "COLUMNS": "80"}
     env.pop("NO_COLOR", None)
-    child = pexpect.spawn(sys.executable, ["-m", "careplan", "interview", "-o", "intake.json"], cwd=str(tmp_path),
-                          env=env, encoding="utf-8", timeout=30, dimensions=(24, 80))
+    args = ["-m", "careplan", "interview", "--plan-type", "relactation", "-o", "intake.json"]
+    child = pexpect.spawn(sys.executable, args, cwd=str(tmp_path), env=env, encoding="utf-8", timeout=30,
+                          dimensions=(24, 80))
     screen = Terminal(24, 80)
 
     def shown(text: str) -> Shot:

@@ -278,6 +278,10 @@ def check_red_flags(intake: Intake, plan: Plan) -> None:
             )
 
 
+#: Each plan type's thyroid referral (a varied entry: relactation R20, low supply L14).
+THYROID_REFERRAL = {"relactation": "refer-thyroid", "low-supply": "refer-thyroid-check"}
+
+
 def check_medicines(intake: Intake, plan: Plan) -> None:
     """3: no medicine taken now is passed over; the ones that need a prescriber are named."""
     unknown = item_text(plan, "check-unrecognised-medicines")
@@ -286,9 +290,10 @@ def check_medicines(intake: Intake, plan: Plan) -> None:
     concern = item_text(plan, "refer-medicine-of-concern")
     for name in intake.health.medicines_of_concern:
         assert name in concern, f"{name!r} (of concern) is not named in refer-medicine-of-concern"
-    thyroid = item_text(plan, "refer-thyroid")
+    thyroid_id = THYROID_REFERRAL[intake.plan_type]
+    thyroid = item_text(plan, thyroid_id)
     for name in intake.health.stopped_thyroid_medicines:
-        assert name in thyroid, f"stopped {name!r} is not named in refer-thyroid"
+        assert name in thyroid, f"stopped {name!r} is not named in {thyroid_id}"
     if intake.goals.prescription_discussion == "yes":
         heart = item_text(plan, "caution-domperidone-heart-liver")
         for medicine in intake.health.current_medications:
