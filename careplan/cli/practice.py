@@ -121,12 +121,23 @@ def library_translate(language: str, plan_type: str | None) -> None:
 
     if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", language) or language == "en":
         raise click.BadParameter("use a language tag other than en, such as es or pt-BR", param_hint="LANGUAGE")
-    lines: list[str] = []
-    done: set[Path] = set()
-    for name in [plan_type] if plan_type is not None else available():
+    if plan_type is not None and plan_type not in available():
+        raise click.BadParameter(f"no plan type {plan_type!r} (there are: {', '.join(available())})",
+                                 param_hint="--plan-type")
+    # A folder's texts are those of every plan type that loads it: a plan type that replaces a shared entry by its
+    # id must not drop that entry's translations, which the other plan types still use.
+    by_folder: dict[Path, tuple[str, dict[str, dict[str, str]]]] = {}
+    wanted: set[Path] = set()
+    for name in available():
         for folder, shown, texts in english_by_folder(load_library(plan_type=name)):
-            if folder not in done:
-                done.add(folder)
-                lines += write_files(folder, language, texts, shown)
+            merged = by_folder.setdefault(folder, (shown, {}))[1]
+            for file, pairs in texts.items():
+                merged.setdefault(file, {}).update(pairs)
+            if plan_type is None or name == plan_type:
+                wanted.add(folder)
+    lines: list[str] = []
+    for folder, (shown, texts) in by_folder.items():
+        if folder in wanted:
+            lines += write_files(folder, language, texts, shown)
     lines += write_files(phrases.FOLDER, language, phrases.english(), phrases.SHOWN)
     echo_lines(lines, err=False)

@@ -152,3 +152,41 @@ def test_the_phrase_cache_is_keyed_by_every_phrase_file(tmp_path: Path, monkeypa
     second = phrases._cache_key()
     (folder / "units.yaml").write_text("range: '{low} - {high}'\n", encoding="utf-8")
     assert len({first, second, phrases._cache_key()}) == 3
+
+
+# --- careplan library translate ----------------------------------------------------------------------------------
+
+
+def _translate(monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[dict[str, dict[str, dict[str, str]]], str]:
+    """Run the command with the writing replaced by a record: folder (as shown) -> the texts it would get."""
+    from click.testing import CliRunner
+
+    import careplan.language.catalogue as catalogue
+    from careplan.cli import cli
+
+    written: dict[str, dict[str, dict[str, str]]] = {}
+
+    def record(folder: Path, language: str, english: dict[str, dict[str, str]], shown: str) -> list[str]:
+        written[shown] = english
+        return [f"{shown}: recorded"]
+
+    monkeypatch.setattr(catalogue, "write_files", record)
+    result = CliRunner().invoke(cli, ["library", "translate", *args])
+    return written, result.output
+
+
+def test_one_plan_type_keeps_the_shared_texts_another_plan_type_replaces(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Low supply replaces the shared supplement-amount by its id; translating only low supply must not drop the
+    shared entry's texts, which relactation still uses (found: 16 Spanish texts were dropped)."""
+    written, _ = _translate(monkeypatch, "es", "--plan-type", "low-supply")
+    shared = next(texts for shown, texts in written.items() if shown.endswith("shared/library"))
+    assert "supplement-amount.text" in shared["supplement"]
+    assert "amounts-set-with-doctor.text" in shared["supplement"]
+    assert not any(shown.endswith("relactation/library") for shown in written)
+    assert any(shown.endswith("low-supply/library") for shown in written)
+
+
+def test_an_unknown_plan_type_is_one_clear_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    written, output = _translate(monkeypatch, "es", "--plan-type", "mastitis")
+    assert "no plan type 'mastitis'" in output and "Traceback" not in output
+    assert written == {}

@@ -12,8 +12,10 @@ from pydantic import ValidationError
 from careplan.rules.citations import MAX_AUTHORS, Source, citation, link
 from careplan.rules.library import load_library
 
-README = Path(__file__).resolve().parents[2] / "careplan" / "plantypes" / "relactation" / "README.md"
+PLANTYPES = Path(__file__).resolve().parents[2] / "careplan" / "plantypes"
+README = PLANTYPES / "relactation" / "README.md"
 LIBRARY = load_library()
+LOW_SUPPLY = load_library(plan_type="low-supply")
 
 
 def test_a_journal_article_prints_authors_title_journal_year_volume_and_its_doi() -> None:
@@ -79,13 +81,24 @@ def test_no_printed_entry_carries_a_grade_a_note_or_an_internal_id() -> None:
             assert source_id not in text, f"{source_id}: the entry prints its own ID"
 
 
-def test_every_gap_is_listed_for_a_clinician_and_every_listed_source_has_one() -> None:
-    section = README.read_text(encoding="utf-8").split("### Bibliography gaps", 1)[1].split("\n### ", 1)[0]
+def _own_sources(plan_type: str) -> dict[str, Source]:
+    """A plan type's sources for its README: relactation's README also lists the shared library's; another plan
+    type's lists only the ones it adds."""
+    if plan_type == "relactation":
+        return dict(LIBRARY.sources)
+    return {k: s for k, s in LOW_SUPPLY.sources.items() if k not in LIBRARY.sources or LIBRARY.sources[k] != s}
+
+
+@pytest.mark.parametrize("plan_type", ["relactation", "low-supply"])
+def test_every_gap_is_listed_for_a_clinician_and_every_listed_source_has_one(plan_type: str) -> None:
+    readme = PLANTYPES / plan_type / "README.md"
+    section = readme.read_text(encoding="utf-8").split("### Bibliography gaps", 1)[1].split("\n### ", 1)[0]
     listed = dict(re.findall(r"^\| ([A-Z][A-Z0-9-]+) \| (.+) \|$", section, re.MULTILINE))
-    gaps = {source_id: source.gap for source_id, source in LIBRARY.sources.items() if source.gap}
+    sources = _own_sources(plan_type)
+    gaps = {source_id: source.gap for source_id, source in sources.items() if source.gap}
     assert set(listed) == set(gaps), "README's bibliography gaps and sources.yaml's gap fields differ"
     for source_id, gap in gaps.items():
         assert listed[source_id] == gap.replace("|", "/"), f"{source_id}: the README's gap is out of date"
-    unconfirmed = [source_id for source_id, source in LIBRARY.sources.items() if source.text is not None]
+    unconfirmed = [source_id for source_id, source in sources.items() if source.text is not None]
     assert all(source_id in section.split("|", 1)[0] for source_id in unconfirmed), "one-line sources are named"
-    assert all("being confirmed" in LIBRARY.sources[s].citation for s in unconfirmed), "they say so in print"
+    assert all("being confirmed" in sources[s].citation for s in unconfirmed), "they say so in print"
