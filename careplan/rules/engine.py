@@ -10,7 +10,7 @@ How it decides:
    held, and the intake values they read, become the item's trace.
 2. Every fired entry that ``excludes`` others removes them from the plan (for the same baby, or for all babies
    when the excluding entry is about the whole family) and records why. Exclusion entries themselves only
-   produce these records. So nothing excluded is ever also recommended.
+   produce these records. So nothing excluded is ever also recommended; nor is an item pointing to amounts held.
 3. Items are grouped into the library's sections, urgent items first and referrals second.
 4. The schedule, feeding plans and timeline are computed. No daily amount and no step-down is computed for a
    baby while one of the baby's own guards holds (``Baby.amount_guards``) or an entry marked ``holds_amounts``
@@ -223,6 +223,11 @@ class _Build:
                 if key not in removed:
                     reason = self.fill(entry, "exclusion_reason", self.values(firing)) or ""
                     removed[key] = _Removed(reason=reason, by=entry.id)
+        showing = [rule_id for rule_id, rule in self.library.rules.items() if rule.entry.shows_amounts]
+        for firing in (f for f in firings if f.rule.entry.holds_amounts):  # items pointing to held amounts go
+            why = _Removed(reason=phrases(self.language)("plan.amounts_held"), by=firing.rule.entry.id)
+            for target in showing:
+                removed.setdefault((target, firing.baby.name if firing.baby is not None else None), why)
         return removed
 
     def keep(self, firings: list[_Firing], step_down_entry: str | None) -> _Kept:

@@ -127,6 +127,11 @@ class Entry(_Strict):
         bool,
         Field(description="When this entry fires, no daily milk amount and no step-down is computed for the baby."),
     ] = False
+    shows_amounts: Annotated[
+        bool,
+        Field(description="This entry points the parent to the computed amounts or step-down: it is left out, with "
+                          "the reason, while an entry that holds the amounts is in the plan for the baby."),
+    ] = False
     letter: Annotated[
         Letter | None,
         Field(description="The request the doctors' letter makes when this urgent entry or referral is in the plan."),

@@ -10,7 +10,6 @@ The last tests check the library's README: every row of §9 is encoded by an ent
 from __future__ import annotations
 
 import copy
-import re
 from typing import Any
 
 import pytest
@@ -20,6 +19,8 @@ from careplan.plan import Plan
 from careplan.rules.engine import build_plan
 from careplan.rules.library import load_library
 from tests.conftest import BASE_INTAKE, ROOT, make_intake
+from tests.helpers.coverage import check_every_row_documented, check_exclusion, check_row, readme_rows
+from tests.helpers.coverage import fired as fired_in
 
 LIBRARY = load_library()
 README = ROOT / "careplan" / "plantypes" / "relactation" / "README.md"
@@ -68,11 +69,7 @@ def plan_for(changes: dict[str, Any]) -> Plan:
 
 
 def fired(plan: Plan, entry_id: str) -> bool:
-    """An item in the plan; for an exclusion entry, that it excluded at least one of its targets."""
-    entry = LIBRARY.rules[entry_id].entry
-    if entry.kind == "exclusion":
-        return any(e.by == entry_id for e in plan.exclusions)
-    return entry_id in plan.item_ids()
+    return fired_in(LIBRARY, plan, entry_id)
 
 
 def case(row: str, entry: str, changes: dict[str, Any] | None = None, *, name: str) -> Any:
@@ -755,24 +752,7 @@ EXCLUSIONS = [
 
 @pytest.mark.parametrize(("changes", "excluded", "by"), EXCLUSIONS)
 def test_exclusion(changes: dict[str, Any], excluded: list[str], by: str) -> None:
-    plan = plan_for(changes)
-    assert fired(plan, by), f"{by} should fire"
-    for entry_id in excluded:
-        assert entry_id in LIBRARY.rules[by].entry.excludes
-        assert entry_id not in plan.item_ids(), f"{entry_id} is excluded but still in the plan"
-        if LIBRARY.rules[entry_id].entry.kind in ("urgent", "referral"):
-            # Superseded by a more urgent item: never listed as "left out on purpose".
-            assert entry_id not in plan.excluded_ids()
-            continue
-        if entry_id == STEP_DOWN and any(f.amounts_held for f in plan.feeding):
-            # A guard already keeps the step-down out (it does not fire), and says why in its own item.
-            assert all(not f.step_down for f in plan.feeding)
-            continue
-        assert entry_id in plan.excluded_ids(), f"{entry_id} is not listed as left out"
-        # Several entries may exclude the same one; the plan records the first, with its reason.
-        record = next(e for e in plan.exclusions if e.id == entry_id)
-        assert entry_id in LIBRARY.rules[record.by].entry.excludes
-        assert record.reason.strip()
+    check_exclusion(LIBRARY, plan_for(changes), excluded, by, STEP_DOWN)
 
 
 def test_step_down_schedule_is_withheld_when_the_step_down_is_excluded() -> None:
@@ -839,23 +819,8 @@ def test_nothing_excluded_is_also_recommended() -> None:
 # ------------------------------------------------------------------------------------------------------------------
 
 
-def _readme_rows() -> dict[str, str]:
-    """Row id -> the 'Entries' cell of the coverage table."""
-    rows: dict[str, str] = {}
-    for line in README.read_text(encoding="utf-8").splitlines():
-        match = re.match(r"^\|\s*(R\d{2})\s*\|[^|]*\|([^|]*)\|", line)
-        if match:
-            rows[match.group(1)] = match.group(2).strip()
-    return rows
-
-
 def test_every_section_9_row_is_encoded_or_documented_as_left_out() -> None:
-    encoded = LIBRARY.encoded_rule_rows()
-    documented = _readme_rows()
-    left_out = {row for row, cell in documented.items() if "left out" in cell.lower()}
-    missing = [row for row in SECTION_9_ROWS if row not in encoded and row not in left_out]
-    assert missing == [], f"rows neither encoded nor documented as left out: {missing}"
-    assert set(SECTION_9_ROWS) <= set(documented), "every row needs a line in the README coverage table"
+    check_every_row_documented(LIBRARY, SECTION_9_ROWS, readme_rows(README, "R"))
 
 
 def test_entries_name_only_rows_that_exist() -> None:
@@ -868,14 +833,20 @@ def test_entries_name_only_rows_that_exist() -> None:
 
 @pytest.mark.parametrize("row", SECTION_9_ROWS)
 def test_readme_coverage_table_matches_the_library(row: str) -> None:
-    cell = _readme_rows()[row]
-    if "left out" in cell.lower():
-        assert row not in LIBRARY.encoded_rule_rows(), f"{row} is documented as left out but is encoded"
-        return
-    named = [name.strip() for name in cell.split(",") if name.strip()]
-    assert named, f"{row}: no entries named"
-    for entry_id in named:
-        assert entry_id in LIBRARY.rules, f"{row}: README names {entry_id}, which is not an entry"
-        assert row in LIBRARY.rules[entry_id].entry.rules, f"{row}: {entry_id} does not list {row} in its rules"
-    encoding = {rid for rid, rule in LIBRARY.rules.items() if row in rule.entry.rules}
-    assert encoding == set(named), f"{row}: README lists {sorted(named)}, library has {sorted(encoding)}"
+    check_row(LIBRARY, row, readme_rows(README, "R")[row])
+
+
+@pytest.mark.parametrize("flag", [{B + "concerns": ["jaundice"]}, {B + "fever": "yes"}, {B + "vomiting": "forceful"}])
+def test_while_a_red_flag_holds_the_amounts_no_item_points_to_them(flag: dict[str, Any]) -> None:
+    """The amounts and the step-down are not computed while the doctor's check comes first; the items that point to
+    them are left out too, with the reason (they said 'your step-down plan shows how' beside no step-down)."""
+    well = plan_for({})
+    assert {"supplement-amount", "supplement-step-down"} <= well.item_ids(), "the base case shows both"
+    plan = plan_for(flag)
+    assert plan.item_ids() & {"supplement-amount", "supplement-step-down"} == set()
+    left_out = {e.id: e for e in plan.exclusions}
+    for entry_id in ("supplement-amount", "supplement-step-down"):
+        assert entry_id in left_out, f"{entry_id} is neither shown nor left out with a reason"
+        assert LIBRARY.rules[left_out[entry_id].by].entry.holds_amounts
+        assert left_out[entry_id].reason.startswith("not now: first have your baby checked")
+    assert all(not f.step_down and f.need_ml_low is None for f in plan.feeding)
