@@ -10,6 +10,7 @@ In one run, on every example intake:
   progress  for the follow-up example with the most visits: the growth block, the progress charts (SVG and
             tables) and the progress document (`careplan progress`), each as a ratio of its care plan's render
   imports   a new Python process that only imports WeasyPrint: the part of a cold command no cache can remove
+  plan type the careplan/floor ratio for each plan type's examples alone (a plan type is data: no slower)
   language  every example's plan built and rendered in Spanish against the same in English (the translations'
             lookups, hashes and the check that every text is there), and a plan that falls back to English
 Times are medians of N runs per example, summed over the examples; the ratios are what to watch (goals:
@@ -38,7 +39,9 @@ from careplan.documents.fonts import fonts_css  # noqa: E402
 from careplan.pipeline import write_plan_pdf  # noqa: E402
 from careplan.practice import load_practice  # noqa: E402
 
-EXAMPLES = sorted((ROOT / "intake_forms" / "relactation" / "examples").glob("*.json"))
+#: Every plan type's examples (relactation first, then low supply), each built with its own plan type's library.
+EXAMPLES = [*sorted((ROOT / "intake_forms" / "relactation" / "examples").glob("*.json")),
+            *sorted((ROOT / "intake_forms" / "low-supply" / "examples").glob("*.json"))]
 CAREPLAN = str(Path(sys.executable).with_name("careplan"))
 
 
@@ -60,7 +63,7 @@ def length(pdf: Path) -> tuple[int, int, int]:
     return len(texts), before, sum(len(text.split()) for text in texts)
 
 
-def progress_costs(library, practice, repeat: int, out: Path) -> None:  # type: ignore[no-untyped-def]
+def progress_costs(libraries, practice, repeat: int, out: Path) -> None:  # type: ignore[no-untyped-def]
     """What the follow-up charts cost, against the care plan's own render, in one run."""
     from careplan.documents.progress_charts import charts
     from careplan.growth.series import growth
@@ -68,6 +71,7 @@ def progress_costs(library, practice, repeat: int, out: Path) -> None:  # type: 
 
     path = max(EXAMPLES, key=lambda p: len({r.date for r in load_intake(p).progress}))
     intake = load_intake(path)
+    library = libraries[intake.plan_type]
     plan = build_plan(intake, library)
     fmt = Formatter(practice.locale_for(plan.jurisdiction))
     timings = {
@@ -84,24 +88,28 @@ def progress_costs(library, practice, repeat: int, out: Path) -> None:  # type: 
         print(f"  {name:24} {took * 1000:8.1f} ms   ratio to the care plan {took / whole:.3f}")
 
 
-def language_costs(library, practice, repeat: int, out: Path) -> None:  # type: ignore[no-untyped-def]
+def language_costs(libraries, practice, repeat: int, out: Path) -> None:  # type: ignore[no-untyped-def]
     """What a plan in Spanish costs against the same plan in English, in one run, over every example."""
     intakes = [load_intake(path) for path in EXAMPLES]
-    for intake in intakes:  # warm: the catalogues are read once per process
+    pairs = [(i, libraries[i.plan_type]) for i in intakes]
+    for intake, library in pairs:  # warm: the catalogues are read once per process
         build_plan(intake, library, language="es")
+
+    def build(language: str) -> float:
+        return sum(median_time(lambda i=i, lib=lib: build_plan(i, lib, language=language), repeat * 4)
+                   for i, lib in pairs)
+
+    def render(language: str) -> float:
+        return sum(median_time(lambda i=i, lib=lib: write_plan_pdf(i, out / f"{language}.pdf", library=lib,
+                                                                   practice=practice, language=language), repeat)
+                   for i, lib in pairs)
+
     timings = {
-        "build, English": sum(median_time(lambda i=i: build_plan(i, library, language="en"), repeat * 4)
-                              for i in intakes),
-        "build, Spanish": sum(median_time(lambda i=i: build_plan(i, library, language="es"), repeat * 4)
-                              for i in intakes),
-        "build, zh (English + note)": sum(median_time(lambda i=i: build_plan(i, library, language="zh"), repeat * 4)
-                                          for i in intakes),
-        "render, English": sum(median_time(lambda i=i: write_plan_pdf(i, out / "en.pdf", library=library,
-                                                                      practice=practice, language="en"), repeat)
-                               for i in intakes),
-        "render, Spanish": sum(median_time(lambda i=i: write_plan_pdf(i, out / "es.pdf", library=library,
-                                                                      practice=practice, language="es"), repeat)
-                               for i in intakes),
+        "build, English": build("en"),
+        "build, Spanish": build("es"),
+        "build, zh (English + note)": build("zh"),
+        "render, English": render("en"),
+        "render, Spanish": render("es"),
     }
     print(f"language: {len(intakes)} examples")
     for name, took in timings.items():
@@ -116,16 +124,18 @@ def main() -> None:
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
-    library = load_library()
+    libraries = {kind: load_library(plan_type=kind) for kind in ("relactation", "low-supply")}
     practice = load_practice()
     templates = templates_dir()
     floor_fonts = FontConfiguration()
     totals = {"floor": 0.0, "careplan": 0.0, "command": 0.0}
+    by_kind: dict[str, list[float]] = {kind: [0.0, 0.0] for kind in libraries}  # floor, careplan
     rows: list[tuple[str, int, int, int, float]] = []
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder)
         for path in EXAMPLES:
             intake = load_intake(path)
+            library = libraries[intake.plan_type]
             plan = build_plan(intake, library)
             html = render_html(plan, practice)
             css = (templates / "plan.css").read_text() + fonts_css(used_characters(html)) + page_css(plan, practice)
@@ -135,7 +145,7 @@ def main() -> None:
                 doc = weasyprint.HTML(string=final, base_url=templates.as_uri() + "/")
                 doc.write_pdf(str(out / "floor.pdf"), font_config=floor_fonts, pdf_variant="pdf/a-3a", pdf_tags=True)
 
-            def in_process(intake=intake) -> None:  # type: ignore[no-untyped-def]
+            def in_process(intake=intake, library=library) -> None:  # type: ignore[no-untyped-def]
                 write_plan_pdf(intake, out / "careplan.pdf", library=library, practice=practice)
 
             def command(path: Path = path) -> None:
@@ -144,9 +154,12 @@ def main() -> None:
 
             floor()
             in_process()  # warm both paths before timing
-            totals["floor"] += median_time(floor, args.repeat)
+            floor_took = median_time(floor, args.repeat)
+            totals["floor"] += floor_took
             took = median_time(in_process, args.repeat)
             totals["careplan"] += took
+            by_kind[intake.plan_type][0] += floor_took
+            by_kind[intake.plan_type][1] += took
             rows.append((path.stem, *length(out / "careplan.pdf"), took))
             totals["command"] += median_time(command, max(1, args.repeat // 2))
         help_time = median_time(lambda: subprocess.run([CAREPLAN, "--help"], check=True, capture_output=True), 5)
@@ -167,13 +180,15 @@ def main() -> None:
     print(f"help      {help_time * 1000:8.1f} ms (goal <= 150 ms)")
     print(f"imports   {imports_time * 1000:8.1f} ms (a process that only imports WeasyPrint)")
     print(f"careplan/floor = {totals['careplan'] / totals['floor']:.3f} (goal <= 1.10)")
+    for kind, (floor_total, careplan_total) in by_kind.items():
+        print(f"careplan/floor, {kind} examples only = {careplan_total / floor_total:.3f}")
     print(f"command/careplan = {totals['command'] / totals['careplan']:.3f} (goal <= 1.6)")
     share = imports_time * n / totals['careplan']
     print(f"imports/careplan = {share:.3f} (the part of a cold command no cache removes)")
     with tempfile.TemporaryDirectory() as folder:
-        progress_costs(library, practice, args.repeat, Path(folder))
+        progress_costs(libraries, practice, args.repeat, Path(folder))
     with tempfile.TemporaryDirectory() as folder:
-        language_costs(library, practice, args.repeat, Path(folder))
+        language_costs(libraries, practice, args.repeat, Path(folder))
 
 
 if __name__ == "__main__":
