@@ -376,18 +376,15 @@ def load_library(*extra: str | Path, builtin: bool = True, plan_type: str = "rel
     return library
 
 
-#: The code a compiled library depends on besides its YAML: a change to any of it is a new cache key.
-_CODE = (
-    "rules/library.py",
-    "rules/entries.py",
-    "rules/doses.py",
-    "rules/library_texts.py",
-    "language/catalogue.py",
-    "rules/expressions.py",
-    "intake/*.py",
-    "plantypes/__init__.py",
-    "_version.py",
-)
+#: The code a compiled library depends on besides its YAML: a change to any of it is a new cache key. All of
+#: careplan.rules, not a list of its modules: the pickled library holds their classes (entries, sources,
+#: parameters), and a module left off a list would keep a stale object after an upgrade (a test checks).
+_CODE = ("rules/*.py", "language/catalogue.py", "intake/*.py", "plantypes/__init__.py", "_version.py")
+
+
+def _code_files() -> list[Path]:
+    package = Path(__file__).resolve().parent.parent
+    return sorted(path for pattern in _CODE for path in package.glob(pattern))
 
 
 def _cache_key(kind: PlanType | None, folders: list[Path]) -> str | None:
@@ -398,10 +395,8 @@ def _cache_key(kind: PlanType | None, folders: list[Path]) -> str | None:
     from importlib.metadata import version
 
     digest = hashlib.sha256(f"{sys.version}\0{version('rule-engine')}\0{version('pydantic')}".encode())
-    package = Path(__file__).resolve().parent.parent
-    code = sorted(path for pattern in _CODE for path in package.glob(pattern))
     try:
-        for path in code:
+        for path in _code_files():
             digest.update(path.read_bytes())
         if kind is not None:
             digest.update((kind.folder / "plantype.toml").read_bytes())

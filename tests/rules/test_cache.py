@@ -113,3 +113,25 @@ def test_rule_engines_parser_tables_are_built_once_then_read(cache: Path) -> Non
     second = subprocess.run([sys.executable, "-c", CHECK_TABLES], capture_output=True, text=True, env=env, check=True)
     assert second.stdout.split() == ["True", "0", "True"], "the second process reads the tables, builds none"
 
+
+
+def test_every_careplan_module_a_cached_library_holds_is_in_its_key() -> None:
+    """The cache key hashes the code whose objects the pickled library holds; parameters.py and citations.py were
+    left off a hand-kept list, so a changed default or citation style would have been served stale."""
+    import pickle
+    import pickletools
+
+    from careplan.rules.library import _code_files
+
+    held = set()
+    for library in (load_library(), load_library(plan_type="low-supply")):
+        for opcode, argument, _ in pickletools.genops(pickle.dumps(library, protocol=2)):
+            if opcode.name == "GLOBAL" and str(argument).startswith("careplan."):
+                held.add(str(argument).split(" ")[0])
+    assert "careplan.rules.parameters" in held and "careplan.rules.citations" in held
+    package = Path(__file__).resolve().parents[2] / "careplan"
+    hashed = {path.resolve() for path in _code_files()}
+    for module in held:
+        path = package.joinpath(*module.split(".")[1:])
+        source = path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+        assert source.resolve() in hashed, f"{module} is pickled with the library but not in its cache key"
